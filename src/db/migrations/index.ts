@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_initial.js';
+
+/**
+ * Forward-only migrations, in order. A migration that has shipped is never edited: add a new file
+ * and a new line here.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+};

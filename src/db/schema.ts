@@ -1,0 +1,109 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** JSON stored in jsonb columns: written as a string, read back parsed. */
+export type JsonColumn<T> = ColumnType<T, string, string>;
+export type JsonObject = Record<string, unknown>;
+
+export interface InstanceSettingsTable {
+  key: string;
+  value: JsonColumn<unknown>;
+}
+
+export interface SecretKeysTable {
+  id: string;
+  /** SHA-256 of the key, hex. The key itself is never stored. */
+  key_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface UsersTable {
+  id: string;
+  external_id: string | null;
+  username: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  password_digest: string | null;
+  password_hasher: string | null;
+  /** Sealed with the instance's encryption key (lib/secret-box). */
+  totp_secret: string | null;
+  /** bcrypt digests of the unused backup codes. */
+  backup_codes: JsonColumn<string[]> | null;
+  public_metadata: JsonColumn<JsonObject>;
+  private_metadata: JsonColumn<JsonObject>;
+  unsafe_metadata: JsonColumn<JsonObject>;
+  primary_email_address_id: string | null;
+  primary_phone_number_id: string | null;
+  primary_web3_wallet_id: string | null;
+  profile_image_id: string | null;
+  banned: Generated<boolean>;
+  locked_at: number | null;
+  lockout_expires_at: number | null;
+  failed_verification_attempts: Generated<number>;
+  delete_self_enabled: Generated<boolean>;
+  create_organization_enabled: Generated<boolean>;
+  create_organizations_limit: number | null;
+  legal_accepted_at: number | null;
+  last_sign_in_at: number | null;
+  last_active_at: number | null;
+  mfa_enabled_at: number | null;
+  mfa_disabled_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EmailAddressesTable {
+  id: string;
+  user_id: string;
+  email_address: string;
+  verified: boolean;
+  reserved: Generated<boolean>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PhoneNumbersTable {
+  id: string;
+  user_id: string;
+  phone_number: string;
+  verified: boolean;
+  reserved: Generated<boolean>;
+  reserved_for_second_factor: Generated<boolean>;
+  default_second_factor: Generated<boolean>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Web3WalletsTable {
+  id: string;
+  user_id: string;
+  web3_wallet: string;
+  verified: boolean;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PendingNotificationsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  payload: JsonColumn<JsonObject>;
+  created_at: number;
+}
+
+export interface Database {
+  instance_settings: InstanceSettingsTable;
+  secret_keys: SecretKeysTable;
+  users: UsersTable;
+  email_addresses: EmailAddressesTable;
+  phone_numbers: PhoneNumbersTable;
+  web3_wallets: Web3WalletsTable;
+  pending_notifications: PendingNotificationsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type UserPatch = Updateable<UsersTable>;
+export type EmailAddressRow = Selectable<EmailAddressesTable>;
+export type PhoneNumberRow = Selectable<PhoneNumbersTable>;
+export type Web3WalletRow = Selectable<Web3WalletsTable>;

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import { ClerkError } from './clerk-error.js';
+
+const BEARER = /^Bearer (\S+)$/;
+
+/**
+ * Secret-key authentication for every route of `app` (register it inside the /v1 scope).
+ * `isValidKey` answers from memory and compares in constant time; the hook adds no database query.
+ */
+export function installSecretKeyAuth(app: FastifyInstance, isValidKey: (key: string) => boolean): void {
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization;
+    // A missing key is an invalid key; a header that is there but not "Bearer <key>" is malformed.
+    if (header === undefined || header === '') throw new ClerkError('clerk_key_invalid');
+    const match = BEARER.exec(header);
+    if (!match?.[1]) throw new ClerkError('authorization_header_format_invalid');
+    if (!isValidKey(match[1])) throw new ClerkError('clerk_key_invalid');
+  });
+}

@@ -1,0 +1,91 @@
+// Every error code a client can see, with its HTTP status and Clerk's default wording
+// (clerk-docs data/api_errors.json, 2025-05; see ../shared/CLERK-BEHAVIOUR.md §2).
+// Do not rename the codes: they are the wire contract that @clerk/backend callers match on.
+// `long` may use `{param}`, filled from meta.param_name.
+export const errorCodes = {
+  authorization_header_format_invalid: {
+    status: 401,
+    message: 'Invalid Authorization header format',
+    long: "Invalid Authorization header format. Must be 'Bearer <YOUR_API_KEY>'",
+  },
+  clerk_key_invalid: {
+    status: 401,
+    message: 'The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct.',
+  },
+  request_body_invalid: {
+    status: 400,
+    message: 'Request body invalid',
+    long: 'The request body is invalid. Please consult the API documentation for more information.',
+  },
+  unsupported_content_type: { status: 415, message: 'Content-Type is unsupported', long: 'Content-Type is unsupported. You should use application/json instead.' },
+  resource_not_found: { status: 404, message: 'not found', long: 'The requested resource was not found.' },
+  form_param_unknown: { status: 422, message: 'is unknown', long: '{param} is not a valid parameter for this request.' },
+  form_param_missing: { status: 422, message: 'is missing', long: '{param} must be included.' },
+  form_param_nil: { status: 422, message: 'is missing', long: '{param} must not be null.' },
+  form_param_format_invalid: { status: 422, message: 'is invalid', long: '{param} is invalid.' },
+  form_param_type_invalid: { status: 422, message: 'is invalid', long: '`{param}` has the wrong type.' },
+  form_param_value_invalid: { status: 422, message: 'is invalid', long: '{param} is invalid.' },
+  form_param_max_length_exceeded: { status: 422, message: 'exceeds maximum length', long: '{param} is too long.' },
+  form_param_exceeds_allowed_size: { status: 422, message: 'exceeds the maximum allowed size', long: '{param} exceeds the maximum allowed size.' },
+  form_param_invalid_time: {
+    status: 422,
+    message: 'invalid format',
+    long: '{param} must contain a datetime specified in RFC3339 format (e.g. `2022-10-20T10:00:27.645Z`).',
+  },
+  form_conditional_param_missing: { status: 422, message: 'is missing', long: '{param} is required.' },
+  form_identifier_exists: { status: 422, message: 'That identifier is taken. Please try another.' },
+  form_resource_not_found: {
+    status: 422,
+    message: 'is missing',
+    long: 'The resource associated with the supplied {param} was not found.',
+  },
+  form_verification_needed: {
+    status: 422,
+    message: 'is unverified',
+    long: 'This identification needs to be verified before you can perform this action.',
+  },
+  form_username_invalid_length: { status: 422, message: 'Username must be between 4 and 64 characters long.' },
+  form_username_invalid_character: {
+    status: 422,
+    message: "Username can only contain letters, numbers and '_' or '-'.",
+  },
+  form_username_needs_non_number_char: { status: 422, message: 'Username must contain one non-number character.' },
+  form_password_length_too_short: { status: 422, message: 'Passwords must be 8 characters or more.' },
+  form_password_length_too_long: { status: 422, message: 'Passwords must be less than 72 characters.' },
+  form_password_size_in_bytes_exceeded: {
+    status: 422,
+    message: 'Your password has exceeded the maximum number of bytes allowed, please shorten it or remove some special characters.',
+  },
+  form_password_pwned: {
+    status: 422,
+    message: 'Password has been found in an online data breach. For account safety, please use a different password.',
+  },
+  form_password_not_strong_enough: { status: 422, message: 'Given password is not strong enough.' },
+  form_password_no_uppercase: { status: 422, message: 'Passwords must contain at least one uppercase character.' },
+  form_password_no_lowercase: { status: 422, message: 'Passwords must contain at least one lowercase character.' },
+  form_password_no_number: { status: 422, message: 'Passwords must contain at least one number.' },
+  form_password_no_special_char: { status: 422, message: 'Passwords must contain at least one special character.' },
+  identification_deletion_failed: { status: 400, message: 'Deletion failed', long: 'You cannot delete your last identification.' },
+  incorrect_password: {
+    status: 422,
+    message: 'incorrect password',
+    long: 'The provided password is not the one the user has set',
+  },
+  no_password_set: {
+    status: 400,
+    message: 'no password set',
+    long: 'This user does not have a password set for their account',
+  },
+  invalid_totp_secret_code: {
+    status: 422,
+    message: 'invalid TOTP secret',
+    long: 'The TOTP secret is invalid, please provide a valid one base32 encoded',
+  },
+  internal_clerk_error: {
+    status: 500,
+    message: 'Oops, an unexpected error occurred',
+    long: "There was an internal error on our servers. We've been notified and are working on fixing it.",
+  },
+} as const satisfies Record<string, { status: number; message: string; long?: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;

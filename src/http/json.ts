@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import secureJson from 'secure-json-parse';
+
+/**
+ * JSON in and out the way @clerk/backend needs it:
+ * - it labels body-less calls (ban, lock, every DELETE…) `Content-Type: application/json` with an empty
+ *   body, which Fastify's parser would refuse with a 400: an empty body parses as `{}`;
+ * - it parses a response only when `Content-Type` is exactly `application/json`, so the
+ *   `; charset=utf-8` Fastify adds must go (JSON is UTF-8 by definition, RFC 8259 §8.1).
+ */
+export function installJson(app: FastifyInstance): void {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, {});
+    try {
+      // Rejects __proto__ and constructor.prototype keys (prototype poisoning through metadata).
+      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch (error) {
+      const bad = error as Error & { statusCode?: number };
+      bad.statusCode = 400;
+      done(bad, undefined);
+    }
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
+    return payload;
+  });
+}

@@ -1,0 +1,202 @@
+import type { Executor } from '../db/database.js';
+import { uniqueViolation } from '../db/errors.js';
+import { inTransaction } from '../db/transaction.js';
+import { ClerkError, clerkErrorEntry, type ClerkErrorEntry } from '../http/clerk-error.js';
+import type { Clock } from '../lib/clock.js';
+import { newId } from '../lib/ids.js';
+import { identificationKinds, type IdentificationKind } from './kinds.js';
+import {
+  clearDefaultSecondFactor,
+  countUserIdentifications,
+  deleteIdentificationById,
+  findIdentificationById,
+  findIdentificationByIdForUpdate,
+  findIdentificationsByUserId,
+  insertIdentifications,
+  lockUserForIdentifications,
+  updateIdentificationById,
+  updatePrimaryIdentification,
+  type IdentificationRow,
+} from './store.js';
+
+export type { IdentificationKind } from './kinds.js';
+export type { IdentificationRow } from './store.js';
+
+type Deps = { db: Executor; clock: Clock };
+
+/** Format errors for a list of identifiers, one per bad value, all naming `param`. */
+export function identificationFormatErrors(kind: IdentificationKind, values: string[], param: string = kind): ClerkErrorEntry[] {
+  const k = identificationKinds[kind];
+  return values
+    .filter((v) => k.problem(v) !== undefined)
+    .map(() => clerkErrorEntry('form_param_format_invalid', { meta: { param_name: param }, long_message: k.formatMessage(param) }));
+}
+
+const TAKEN: Record<string, { param: string; human: string }> = {
+  email_addresses_email_key: { param: 'email_address', human: 'email address' },
+  phone_numbers_phone_key: { param: 'phone_number', human: 'phone number' },
+  web3_wallets_wallet_key: { param: 'web3_wallet', human: 'web3 wallet' },
+  users_username_key: { param: 'username', human: 'username' },
+  users_external_id_key: { param: 'external_id', human: 'external id' },
+};
+
+/**
+ * Turns a unique-index violation into Clerk's 422 form_identifier_exists. The database is what
+ * enforces uniqueness, so two concurrent requests cannot both win; this names the loser's parameter.
+ */
+export function identifierTakenError(error: unknown): ClerkError | undefined {
+  const index = uniqueViolation(error);
+  if (index === undefined) return undefined;
+  const taken = TAKEN[index];
+  if (!taken) return undefined;
+  return new ClerkError('form_identifier_exists', {
+    meta: { param_name: taken.param },
+    message: `That ${taken.human} is taken. Please try another.`,
+  });
+}
+
+/** Runs a write and reports a duplicate identifier as form_identifier_exists. */
+export async function withUniqueIdentifiers<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw identifierTakenError(error) ?? error;
+  }
+}
+
+export function identificationNotFound(): ClerkError {
+  return new ClerkError('resource_not_found', { message: 'Resource not found', long_message: 'Resource not found' });
+}
+
+export function userNotFound(userId: string): ClerkError {
+  return new ClerkError('resource_not_found', { long_message: `No user was found with id ${userId}` });
+}
+
+export interface IdentificationInput {
+  value: string;
+  verified: boolean;
+  primary?: boolean;
+  reserved_for_second_factor?: boolean;
+}
+
+/** Adds several identifications of one kind to a new user (POST /users); the first becomes primary. */
+export async function addInitialIdentifications(deps: Deps, kind: IdentificationKind, userId: string, values: string[]) {
+  const now = deps.clock.now();
+  const rows = values.map((value, i) => ({ id: newId('idn', now), user_id: userId, value, verified: true, created_at: now + i }));
+  await insertIdentifications(deps.db, kind, rows);
+  return rows[0]?.id ?? null;
+}
+
+/**
+ * POST /email_addresses, /phone_numbers: adds one identification. It becomes primary when asked to,
+ * or when the user has no primary of this kind yet (Clerk: "Default: false, unless it is the first").
+ */
+export async function addIdentification(deps: Deps, kind: IdentificationKind, userId: string, input: IdentificationInput) {
+  return inTransaction(deps.db, async (db) => {
+    const user = await lockUserForIdentifications(db, userId);
+    if (!user) throw userNotFound(userId);
+    const primaryColumn = identificationKinds[kind].primaryColumn;
+    const makePrimary = input.primary === true || user[primaryColumn] === null;
+    if (input.primary === true && !input.verified) throw verificationNeeded('primary');
+    if (input.reserved_for_second_factor && !input.verified) throw verificationNeeded('reserved_for_second_factor');
+    const now = deps.clock.now();
+    const id = newId('idn', now);
+    const reserved = input.reserved_for_second_factor === true;
+    const hasDefault = reserved && (await findIdentificationsByUserId(db, kind, userId)).some((r) => r.default_second_factor);
+    await withUniqueIdentifiers(() =>
+      insertIdentifications(db, kind, [
+        {
+          id,
+          user_id: userId,
+          value: input.value,
+          verified: input.verified,
+          created_at: now,
+          ...(kind === 'phone_number' ? { reserved_for_second_factor: reserved, default_second_factor: reserved && !hasDefault } : {}),
+        },
+      ]),
+    );
+    if (makePrimary) await updatePrimaryIdentification(db, kind, userId, id, now);
+    return (await findIdentificationById(db, kind, id))!;
+  });
+}
+
+function verificationNeeded(param: string): ClerkError {
+  return new ClerkError('form_verification_needed', { meta: { param_name: param } });
+}
+
+export async function getIdentification(deps: Deps, kind: IdentificationKind, id: string): Promise<IdentificationRow> {
+  const row = await findIdentificationById(deps.db, kind, id);
+  if (!row) throw identificationNotFound();
+  return row;
+}
+
+/** PATCH /email_addresses/{id}, /phone_numbers/{id}. */
+export async function updateIdentification(
+  deps: Deps,
+  kind: IdentificationKind,
+  id: string,
+  patch: { verified?: boolean | null; primary?: boolean | null; reserved_for_second_factor?: boolean | null },
+) {
+  return inTransaction(deps.db, async (db) => {
+    const existing = await findIdentificationById(db, kind, id);
+    if (!existing) throw identificationNotFound();
+    await lockUserForIdentifications(db, existing.user_id);
+    const now = deps.clock.now();
+    const verified = patch.verified ?? existing.verified;
+    const reserved = patch.reserved_for_second_factor ?? existing.reserved_for_second_factor;
+    if (patch.primary === true && !verified) throw verificationNeeded('primary');
+    if (patch.reserved_for_second_factor === true && !verified) throw verificationNeeded('reserved_for_second_factor');
+    let defaultSecondFactor = existing.default_second_factor;
+    if (kind === 'phone_number') {
+      const others = (await findIdentificationsByUserId(db, kind, existing.user_id)).filter((r) => r.id !== id);
+      if (reserved && !others.some((r) => r.default_second_factor)) defaultSecondFactor = true;
+      if (!reserved) defaultSecondFactor = false;
+    }
+    await updateIdentificationById(db, kind, id, {
+      verified,
+      ...(kind === 'phone_number' ? { reserved_for_second_factor: reserved, default_second_factor: defaultSecondFactor } : {}),
+      updated_at: now,
+    });
+    if (defaultSecondFactor) await clearDefaultSecondFactor(db, existing.user_id, id, now);
+    if (patch.primary === true) await updatePrimaryIdentification(db, kind, existing.user_id, id, now);
+    return (await findIdentificationById(db, kind, id))!;
+  });
+}
+
+/**
+ * Makes `id` the user's primary identification of its kind (PATCH /users primary_*_id). It must
+ * belong to the user and be verified.
+ */
+export async function setPrimaryIdentification(deps: Deps, kind: IdentificationKind, userId: string, id: string, param: string) {
+  const row = await findIdentificationByIdForUpdate(deps.db, kind, id);
+  if (!row || row.user_id !== userId) throw new ClerkError('form_resource_not_found', { meta: { param_name: param } });
+  if (!row.verified) throw verificationNeeded(param);
+  await updatePrimaryIdentification(deps.db, kind, userId, id, deps.clock.now());
+}
+
+/**
+ * Deletes one identification. The user's last identification cannot go; when the primary goes, the
+ * oldest remaining verified one of the same kind takes its place, or none.
+ */
+export async function deleteIdentification(deps: Deps, kind: IdentificationKind, id: string, ownerId?: string) {
+  return inTransaction(deps.db, async (db) => {
+    const existing = await findIdentificationById(db, kind, id);
+    if (!existing || (ownerId !== undefined && existing.user_id !== ownerId)) throw identificationNotFound();
+    const user = await lockUserForIdentifications(db, existing.user_id);
+    if ((await countUserIdentifications(db, existing.user_id)) <= 1) throw new ClerkError('identification_deletion_failed');
+    await deleteIdentificationById(db, kind, id);
+    const now = deps.clock.now();
+    if (user?.[identificationKinds[kind].primaryColumn] === id) {
+      const next = (await findIdentificationsByUserId(db, kind, existing.user_id)).find((r) => r.verified);
+      await updatePrimaryIdentification(db, kind, existing.user_id, next?.id ?? null, now);
+    } else {
+      await updatePrimaryIdentification(db, kind, existing.user_id, user?.[identificationKinds[kind].primaryColumn] ?? null, now);
+    }
+    return existing;
+  });
+}
+
+/** How many identifications the user has, of every kind, counting a username as one. */
+export async function countIdentifications(deps: { db: Executor }, userId: string): Promise<number> {
+  return countUserIdentifications(deps.db, userId);
+}

@@ -1,0 +1,130 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/database.js';
+import { identificationKinds, type IdentificationKind } from './kinds.js';
+
+/** A row of email_addresses, phone_numbers or web3_wallets, with its value under `value`. */
+export interface IdentificationRow {
+  id: string;
+  user_id: string;
+  value: string;
+  verified: boolean;
+  created_at: number;
+  updated_at: number;
+  reserved_for_second_factor?: boolean;
+  default_second_factor?: boolean;
+}
+
+export interface NewIdentification {
+  id: string;
+  user_id: string;
+  value: string;
+  verified: boolean;
+  created_at: number;
+  reserved_for_second_factor?: boolean;
+  default_second_factor?: boolean;
+}
+
+// The three tables share a shape; queries are written once over the kind's table and column names,
+// which come from the fixed table in kinds.ts, never from input.
+function names(kind: IdentificationKind) {
+  const k = identificationKinds[kind];
+  return { table: sql.table(k.table), column: sql.ref(k.column), primary: sql.ref(k.primaryColumn) };
+}
+
+export async function insertIdentifications(db: Executor, kind: IdentificationKind, rows: NewIdentification[]) {
+  if (rows.length === 0) return;
+  const { table, column } = names(kind);
+  const extra = kind === 'phone_number';
+  const values = rows.map((r) =>
+    extra
+      ? sql`(${r.id}, ${r.user_id}, ${r.value}, ${r.verified}, ${r.created_at}, ${r.created_at}, ${r.reserved_for_second_factor ?? false}, ${r.default_second_factor ?? false})`
+      : sql`(${r.id}, ${r.user_id}, ${r.value}, ${r.verified}, ${r.created_at}, ${r.created_at})`,
+  );
+  const columns = extra
+    ? sql`(id, user_id, ${column}, verified, created_at, updated_at, reserved_for_second_factor, default_second_factor)`
+    : sql`(id, user_id, ${column}, verified, created_at, updated_at)`;
+  await sql`insert into ${table} ${columns} values ${sql.join(values)}`.execute(db);
+}
+
+export async function findIdentificationById(
+  db: Executor,
+  kind: IdentificationKind,
+  id: string,
+): Promise<IdentificationRow | undefined> {
+  const { table, column } = names(kind);
+  const result = await sql<IdentificationRow>`select *, ${column} as value from ${table} where id = ${id}`.execute(db);
+  return result.rows[0];
+}
+
+/** Locks the row for the rest of the transaction, so concurrent primary changes serialise. */
+export async function findIdentificationByIdForUpdate(db: Executor, kind: IdentificationKind, id: string) {
+  const { table, column } = names(kind);
+  const result = await sql<IdentificationRow>`select *, ${column} as value from ${table} where id = ${id} for update`.execute(db);
+  return result.rows[0];
+}
+
+export async function findIdentificationsByUserId(db: Executor, kind: IdentificationKind, userId: string) {
+  const { table, column } = names(kind);
+  const result = await sql<IdentificationRow>`
+    select *, ${column} as value from ${table} where user_id = ${userId} order by created_at, id`.execute(db);
+  return result.rows;
+}
+
+export async function updateIdentificationById(
+  db: Executor,
+  kind: IdentificationKind,
+  id: string,
+  patch: { verified?: boolean; reserved_for_second_factor?: boolean; default_second_factor?: boolean; updated_at: number },
+) {
+  const { table } = names(kind);
+  const sets = Object.entries(patch)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => sql`${sql.ref(k)} = ${v}`);
+  await sql`update ${table} set ${sql.join(sets)} where id = ${id}`.execute(db);
+}
+
+export async function deleteIdentificationById(db: Executor, kind: IdentificationKind, id: string) {
+  const { table } = names(kind);
+  await sql`delete from ${table} where id = ${id}`.execute(db);
+}
+
+/** Points the user's primary identification of this kind at `id` (or at nothing). */
+export async function updatePrimaryIdentification(
+  db: Executor,
+  kind: IdentificationKind,
+  userId: string,
+  id: string | null,
+  nowMs: number,
+) {
+  const { primary } = names(kind);
+  await sql`update users set ${primary} = ${id}, updated_at = ${nowMs} where id = ${userId}`.execute(db);
+}
+
+/** How many identifications the user has, of every kind, counting a username as one. */
+export async function countUserIdentifications(db: Executor, userId: string): Promise<number> {
+  const result = await sql<{ n: number }>`
+    select
+      (select count(*) from email_addresses where user_id = ${userId})
+      + (select count(*) from phone_numbers where user_id = ${userId})
+      + (select count(*) from web3_wallets where user_id = ${userId})
+      + (select count(*) from users where id = ${userId} and username is not null) as n`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/** Locks the user's row for the rest of the transaction and returns its primary ids. */
+export async function lockUserForIdentifications(db: Executor, userId: string) {
+  const result = await sql<{
+    id: string;
+    primary_email_address_id: string | null;
+    primary_phone_number_id: string | null;
+    primary_web3_wallet_id: string | null;
+  }>`select id, primary_email_address_id, primary_phone_number_id, primary_web3_wallet_id
+     from users where id = ${userId} for update`.execute(db);
+  return result.rows[0];
+}
+
+/** Clears the default second factor flag on every other phone number of the user. */
+export async function clearDefaultSecondFactor(db: Executor, userId: string, exceptId: string, nowMs: number) {
+  await sql`update phone_numbers set default_second_factor = false, updated_at = ${nowMs}
+            where user_id = ${userId} and id <> ${exceptId} and default_second_factor`.execute(db);
+}

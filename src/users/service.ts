@@ -1,0 +1,264 @@
+import type { Deps } from '../deps.js';
+import type { Executor } from '../db/database.js';
+import type { UserPatch } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
+import { ClerkError, clerkErrorEntry, paramError } from '../http/clerk-error.js';
+import {
+  addInitialIdentifications,
+  countIdentifications,
+  setPrimaryIdentification,
+  userNotFound,
+  withUniqueIdentifiers,
+  type IdentificationKind,
+} from '../identifications/service.js';
+import { deepMerge, type JsonObject } from '../lib/deep-merge.js';
+import { newId } from '../lib/ids.js';
+import { prepareBackupCodes, prepareTotpSecret } from '../mfa/service.js';
+import { passwordMatches, preparePassword } from '../passwords/service.js';
+import type { CreateUserInput, MetadataInput, UpdateUserInput } from './schemas.js';
+import type { UserViewContext } from './serialize.js';
+import {
+  deleteUserById,
+  findFullUserById,
+  findUserByIdForUpdate,
+  insertPendingNotification,
+  insertUser,
+  updateUserById,
+  type FullUserRow,
+} from './store.js';
+import {
+  identifierListErrors,
+  metadataErrors,
+  nameErrors,
+  throwIfAny,
+  timestampField,
+  usernameErrors,
+} from './validate.js';
+
+type UserDeps = Pick<Deps, 'db' | 'clock' | 'secretBox'>;
+
+const METADATA_FIELDS = ['public_metadata', 'private_metadata', 'unsafe_metadata'] as const;
+
+export function userViewContext(deps: Pick<Deps, 'instance' | 'clock' | 'lockout'>): UserViewContext {
+  return { instanceId: deps.instance.id, nowMs: deps.clock.now(), maxAttempts: deps.lockout.maxAttempts };
+}
+
+export async function getUser(deps: { db: Executor }, id: string): Promise<FullUserRow> {
+  const user = await findFullUserById(deps.db, id);
+  if (!user) throw userNotFound(id);
+  return user;
+}
+
+/** POST /v1/users. Every identifier is verified (strategy admin); the first of each kind is primary. */
+export async function createUser(deps: UserDeps, input: CreateUserInput): Promise<FullUserRow> {
+  const errors = [...identifierListErrors(input), ...usernameErrors(input.username), ...nameErrors(input), ...metadataErrors(input)];
+  const createdAt = timestampField(input.created_at, 'created_at', errors);
+  const legalAcceptedAt = timestampField(input.legal_accepted_at, 'legal_accepted_at', errors);
+  throwIfAny(errors);
+  // The slow parts (hashing) run before the transaction opens, so it stays short.
+  const password = await preparePassword(input);
+  const totpSecret = input.totp_secret != null ? prepareTotpSecret(deps.secretBox, input.totp_secret) : null;
+  const backupCodes = input.backup_codes?.length ? await prepareBackupCodes(input.backup_codes) : null;
+
+  const now = deps.clock.now();
+  const id = newId('user', now);
+  await inTransaction(deps.db, (db) =>
+    withUniqueIdentifiers(async () => {
+      await insertUser(db, {
+        id,
+        external_id: input.external_id ?? null,
+        username: input.username || null,
+        first_name: input.first_name ?? null,
+        last_name: input.last_name ?? null,
+        password_digest: password?.password_digest ?? null,
+        password_hasher: password?.password_hasher ?? null,
+        totp_secret: totpSecret,
+        backup_codes: backupCodes ? JSON.stringify(backupCodes) : null,
+        public_metadata: JSON.stringify(input.public_metadata ?? {}),
+        private_metadata: JSON.stringify(input.private_metadata ?? {}),
+        unsafe_metadata: JSON.stringify(input.unsafe_metadata ?? {}),
+        primary_email_address_id: null,
+        primary_phone_number_id: null,
+        primary_web3_wallet_id: null,
+        profile_image_id: null,
+        locked_at: null,
+        lockout_expires_at: null,
+        ...(input.delete_self_enabled != null ? { delete_self_enabled: input.delete_self_enabled } : {}),
+        ...(input.create_organization_enabled != null ? { create_organization_enabled: input.create_organization_enabled } : {}),
+        create_organizations_limit: input.create_organizations_limit ?? null,
+        legal_accepted_at: legalAcceptedAt ?? null,
+        last_sign_in_at: null,
+        last_active_at: null,
+        mfa_enabled_at: totpSecret || backupCodes ? now : null,
+        mfa_disabled_at: null,
+        created_at: createdAt ?? now,
+        updated_at: now,
+      });
+      const d = { db, clock: deps.clock };
+      await updateUserById(db, id, {
+        primary_email_address_id: await addInitialIdentifications(d, 'email_address', id, input.email_address ?? []),
+        primary_phone_number_id: await addInitialIdentifications(d, 'phone_number', id, input.phone_number ?? []),
+        primary_web3_wallet_id: await addInitialIdentifications(d, 'web3_wallet', id, input.web3_wallet ?? []),
+      });
+    }),
+  );
+  return getUser(deps, id);
+}
+
+function updateErrors(input: UpdateUserInput) {
+  const errors = [...usernameErrors(input.username), ...nameErrors(input), ...metadataErrors(input)];
+  const hasPassword = input.password != null;
+  // Clerk: "This parameter can only be used when providing a password."
+  if (input.sign_out_of_other_sessions === true && !hasPassword) {
+    errors.push(clerkErrorEntry('form_conditional_param_missing', {
+      meta: { param_name: 'password' },
+      long_message: '`password` is required when `sign_out_of_other_sessions` is present.',
+    }));
+  }
+  if (input.skip_password_checks === true && !hasPassword && input.password_digest == null) {
+    errors.push(clerkErrorEntry('form_conditional_param_missing', {
+      meta: { param_name: 'password' },
+      long_message: '`password` is required when `skip_password_checks` is present.',
+    }));
+  }
+  // Profile images do not exist yet, so no image id can be valid.
+  if (input.profile_image_id != null) {
+    errors.push(clerkErrorEntry('form_resource_not_found', { meta: { param_name: 'profile_image_id' } }));
+  }
+  return errors;
+}
+
+const PRIMARY_FIELDS: [IdentificationKind, 'primary_email_address_id' | 'primary_phone_number_id' | 'primary_web3_wallet_id'][] = [
+  ['email_address', 'primary_email_address_id'],
+  ['phone_number', 'primary_phone_number_id'],
+  ['web3_wallet', 'primary_web3_wallet_id'],
+];
+
+/** PATCH /v1/users/{id}: every field of the seed. All or nothing: a failure changes nothing. */
+export async function updateUser(deps: UserDeps, id: string, input: UpdateUserInput): Promise<FullUserRow> {
+  const errors = updateErrors(input);
+  const createdAt = timestampField(input.created_at, 'created_at', errors);
+  const legalAcceptedAt = timestampField(input.legal_accepted_at, 'legal_accepted_at', errors);
+  throwIfAny(errors);
+  const password = await preparePassword(input);
+  const totpSecret = input.totp_secret !== undefined ? prepareTotpSecret(deps.secretBox, input.totp_secret) : undefined;
+  const backupCodes = input.backup_codes !== undefined ? await prepareBackupCodes(input.backup_codes) : undefined;
+
+  await inTransaction(deps.db, (db) =>
+    withUniqueIdentifiers(async () => {
+      const user = await findUserByIdForUpdate(db, id);
+      if (!user) throw userNotFound(id);
+      const now = deps.clock.now();
+      const patch: UserPatch = { updated_at: now };
+      for (const field of ['external_id', 'first_name', 'last_name', 'create_organizations_limit'] as const) {
+        if (input[field] !== undefined) patch[field] = input[field] as never;
+      }
+      for (const field of ['delete_self_enabled', 'create_organization_enabled'] as const) {
+        if (input[field] != null) patch[field] = input[field];
+      }
+      if (legalAcceptedAt !== undefined) patch.legal_accepted_at = legalAcceptedAt;
+      if (createdAt != null) patch.created_at = createdAt;
+      if (input.username !== undefined) {
+        const removing = input.username === null || input.username === '';
+        // The username is an identification: it may go only if another one remains.
+        if (removing && user.username !== null && (await countIdentifications({ db }, id)) <= 1) {
+          throw new ClerkError('identification_deletion_failed', { meta: { param_name: 'username' } });
+        }
+        patch.username = removing ? null : input.username;
+      }
+      for (const field of METADATA_FIELDS) {
+        if (input[field] !== undefined) patch[field] = JSON.stringify(input[field] ?? {});
+      }
+      if (password) Object.assign(patch, password);
+      if (totpSecret !== undefined) patch.totp_secret = totpSecret;
+      if (backupCodes !== undefined) patch.backup_codes = backupCodes.length ? JSON.stringify(backupCodes) : null;
+      Object.assign(patch, mfaTimestamps(user, patch, now));
+
+      for (const [kind, field] of PRIMARY_FIELDS) {
+        const target = input[field];
+        if (target != null && target !== user[field]) {
+          await setPrimaryIdentification({ db, clock: deps.clock }, kind, id, target, field);
+        }
+      }
+      const newPrimaryEmail = input.primary_email_address_id;
+      if (input.notify_primary_email_address_changed === true && newPrimaryEmail != null && newPrimaryEmail !== user.primary_email_address_id) {
+        // Recorded now; the notifications feature sends it (to the previous primary address).
+        await insertPendingNotification(db, {
+          id: newId('ntf', now),
+          user_id: id,
+          kind: 'primary_email_address_changed',
+          payload: { previous_email_address_id: user.primary_email_address_id, email_address_id: newPrimaryEmail },
+          created_at: now,
+        });
+      }
+      await updateUserById(db, id, patch);
+    }),
+  );
+  return getUser(deps, id);
+}
+
+/** mfa_enabled_at / mfa_disabled_at move when TOTP or backup codes switch two-factor on or off. */
+function mfaTimestamps(
+  before: { totp_secret: string | null; backup_codes: unknown; mfa_enabled_at: number | null; mfa_disabled_at: number | null },
+  patch: UserPatch,
+  now: number,
+): UserPatch {
+  const hadMfa = before.totp_secret !== null || before.backup_codes !== null;
+  const totp = patch.totp_secret !== undefined ? patch.totp_secret : before.totp_secret;
+  const codes = patch.backup_codes !== undefined ? patch.backup_codes : before.backup_codes;
+  const hasMfa = totp !== null || codes !== null;
+  if (!hadMfa && hasMfa) return { mfa_enabled_at: now };
+  if (hadMfa && !hasMfa) return { mfa_disabled_at: now };
+  return {};
+}
+
+export async function deleteUser(deps: { db: Executor }, id: string): Promise<void> {
+  if (!(await deleteUserById(deps.db, id))) throw userNotFound(id);
+}
+
+/**
+ * PATCH /v1/users/{id}/metadata merges deeply (null removes a key at any depth); PUT replaces each
+ * object given. Both check the 8 KB limit on the result.
+ */
+export async function updateMetadata(deps: UserDeps, id: string, input: MetadataInput, mode: 'merge' | 'replace') {
+  await inTransaction(deps.db, async (db) => {
+    const user = await findUserByIdForUpdate(db, id);
+    if (!user) throw userNotFound(id);
+    const next: Partial<Record<(typeof METADATA_FIELDS)[number], JsonObject>> = {};
+    for (const field of METADATA_FIELDS) {
+      const given = input[field];
+      if (given === undefined) continue;
+      next[field] = mode === 'merge' ? deepMerge(user[field] as JsonObject, (given ?? {}) as JsonObject) : ((given ?? {}) as JsonObject);
+    }
+    throwIfAny(metadataErrors(next));
+    const patch: UserPatch = { updated_at: deps.clock.now() };
+    for (const [field, value] of Object.entries(next)) patch[field as (typeof METADATA_FIELDS)[number]] = JSON.stringify(value);
+    await updateUserById(db, id, patch);
+  });
+  return getUser(deps, id);
+}
+
+/** Ban and unban. Banning will also revoke the user's sessions once sessions exist. */
+export async function setBanned(deps: UserDeps, id: string, banned: boolean) {
+  if (!(await updateUserById(deps.db, id, { banned, updated_at: deps.clock.now() }))) throw userNotFound(id);
+  return getUser(deps, id);
+}
+
+/** An admin lock lasts the instance's lockout duration; unlock also resets the failed-attempt counter. */
+export async function setLocked(deps: UserDeps & Pick<Deps, 'lockout'>, id: string, locked: boolean) {
+  const now = deps.clock.now();
+  const duration = deps.lockout.durationSeconds;
+  const patch: UserPatch = locked
+    ? { locked_at: now, lockout_expires_at: duration === null ? null : now + duration * 1000, updated_at: now }
+    : { locked_at: null, lockout_expires_at: null, failed_verification_attempts: 0, updated_at: now };
+  if (!(await updateUserById(deps.db, id, patch))) throw userNotFound(id);
+  return getUser(deps, id);
+}
+
+/** POST /v1/users/{id}/verify_password: 200 when it matches, 422 when not, 400 when there is none. */
+export async function verifyUserPassword(deps: UserDeps, id: string, password: string): Promise<void> {
+  const user = await getUser(deps, id);
+  const ok = await passwordMatches(user, password);
+  if (user.password_digest === null) throw new ClerkError('no_password_set');
+  if (!ok) throw paramError('incorrect_password', 'password');
+}

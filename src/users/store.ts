@@ -1,0 +1,109 @@
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { Executor } from '../db/database.js';
+import type { NewUserRow, UserPatch, UserRow } from '../db/schema.js';
+
+export interface EmailJson {
+  id: string;
+  email_address: string;
+  verified: boolean;
+  reserved: boolean;
+  created_at: number;
+  updated_at: number;
+}
+export interface PhoneJson {
+  id: string;
+  phone_number: string;
+  verified: boolean;
+  reserved: boolean;
+  reserved_for_second_factor: boolean;
+  default_second_factor: boolean;
+  created_at: number;
+  updated_at: number;
+}
+export interface WalletJson {
+  id: string;
+  web3_wallet: string;
+  verified: boolean;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A user with its identifications, read in one round trip. */
+export type FullUserRow = UserRow & { email_addresses: EmailJson[]; phone_numbers: PhoneJson[]; web3_wallets: WalletJson[] };
+
+/** The select list that brings each user's emails, phones and wallets along as JSON arrays, newest first. */
+export function selectFullUsers(db: Executor) {
+  return db.selectFrom('users').selectAll('users').select((eb) => [
+    jsonArrayFrom(
+      eb
+        .selectFrom('email_addresses as e')
+        .select(['e.id', 'e.email_address', 'e.verified', 'e.reserved', 'e.created_at', 'e.updated_at'])
+        .whereRef('e.user_id', '=', 'users.id')
+        .orderBy('e.created_at', 'desc')
+        .orderBy('e.id', 'desc'),
+    ).as('email_addresses'),
+    jsonArrayFrom(
+      eb
+        .selectFrom('phone_numbers as p')
+        .select([
+          'p.id',
+          'p.phone_number',
+          'p.verified',
+          'p.reserved',
+          'p.reserved_for_second_factor',
+          'p.default_second_factor',
+          'p.created_at',
+          'p.updated_at',
+        ])
+        .whereRef('p.user_id', '=', 'users.id')
+        .orderBy('p.created_at', 'desc')
+        .orderBy('p.id', 'desc'),
+    ).as('phone_numbers'),
+    jsonArrayFrom(
+      eb
+        .selectFrom('web3_wallets as w')
+        .select(['w.id', 'w.web3_wallet', 'w.verified', 'w.created_at', 'w.updated_at'])
+        .whereRef('w.user_id', '=', 'users.id')
+        .orderBy('w.created_at', 'desc')
+        .orderBy('w.id', 'desc'),
+    ).as('web3_wallets'),
+  ]);
+}
+
+export async function findFullUserById(db: Executor, id: string): Promise<FullUserRow | undefined> {
+  return (await selectFullUsers(db).where('users.id', '=', id).executeTakeFirst()) as FullUserRow | undefined;
+}
+
+/** The user's own row, locked for the rest of the transaction. */
+export async function findUserByIdForUpdate(db: Executor, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function insertUser(db: Executor, row: NewUserRow): Promise<void> {
+  await db.insertInto('users').values(row).execute();
+}
+
+export async function updateUserById(db: Executor, id: string, patch: UserPatch): Promise<boolean> {
+  const result = await db.updateTable('users').set(patch).where('id', '=', id).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Deletes the user; identifications and pending notifications go with it (on delete cascade). */
+export async function deleteUserById(db: Executor, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export async function insertPendingNotification(
+  db: Executor,
+  row: { id: string; user_id: string; kind: string; payload: Record<string, unknown>; created_at: number },
+) {
+  await db
+    .insertInto('pending_notifications')
+    .values({ ...row, payload: JSON.stringify(row.payload) })
+    .execute();
+}
+
+export async function findPendingNotificationsByUserId(db: Executor, userId: string) {
+  return db.selectFrom('pending_notifications').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+}
