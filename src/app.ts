@@ -8,6 +8,9 @@ import type { FastifyTypebox } from './http/fastify.js';
 import { installJson } from './http/json.js';
 import { installValidator } from './http/validator.js';
 import { emailAddressesRoutes } from './email-addresses/routes.js';
+import { instanceRoutes } from './instance/routes.js';
+import { mfaRoutes } from './mfa/routes.js';
+import { passwordsRoutes } from './passwords/routes.js';
 import { phoneNumbersRoutes } from './phone-numbers/routes.js';
 import { usersRoutes } from './users/routes.js';
 import { web3WalletsRoutes } from './web3-wallets/routes.js';
@@ -44,9 +47,12 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}) {
       installSecretKeyAuth(v1, (key) => deps.keys.isValid(key));
       const api = v1 as unknown as FastifyTypebox;
       await usersRoutes(api, deps);
+      await passwordsRoutes(api, deps);
+      await mfaRoutes(api, deps);
       await emailAddressesRoutes(api, deps);
       await phoneNumbersRoutes(api, deps);
       await web3WalletsRoutes(api, deps);
+      await instanceRoutes(api, deps);
     },
     { prefix: '/v1' },
   );

@@ -10,11 +10,17 @@ const EnvSchema = Type.Object({
   GATEHOUSE_DATA_DIR: Type.String({ minLength: 1, default: '.gatehouse' }),
   GATEHOUSE_SECRET_KEY: Type.Optional(Type.String({ pattern: '^sk_(test|live)_[A-Za-z0-9_-]{16,}$' })),
   GATEHOUSE_ENCRYPTION_KEY: Type.Optional(Type.String({ minLength: 32 })),
+  GATEHOUSE_BCRYPT_PEPPER: Type.Optional(Type.String({ minLength: 1 })),
+  GATEHOUSE_HIBP_ONLINE: Type.Boolean({ default: false }),
+  GATEHOUSE_HIBP_URL: Type.String({ pattern: '^https?://', default: 'https://api.pwnedpasswords.com/range/' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
 });
+
+// A database URL may carry a password.
+const SECRET_VARIABLES = new Set(['GATEHOUSE_SECRET_KEY', 'GATEHOUSE_ENCRYPTION_KEY', 'GATEHOUSE_BCRYPT_PEPPER', 'DATABASE_URL']);
 
 const HINTS: Record<string, string> = {
   PORT: 'an integer from 0 to 65535',
@@ -23,6 +29,9 @@ const HINTS: Record<string, string> = {
   GATEHOUSE_DATA_DIR: 'a directory path',
   GATEHOUSE_SECRET_KEY: 'sk_test_… or sk_live_… followed by at least 16 letters, digits, _ or -',
   GATEHOUSE_ENCRYPTION_KEY: 'at least 32 characters (64 hex digits or base64 of 32 random bytes is best)',
+  GATEHOUSE_BCRYPT_PEPPER: 'a non-empty string',
+  GATEHOUSE_HIBP_ONLINE: 'true or false',
+  GATEHOUSE_HIBP_URL: 'an http:// or https:// URL of a Have I Been Pwned range API',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
 };
 
@@ -34,6 +43,11 @@ export interface Config {
   dataDir: string;
   secretKey: string | undefined;
   encryptionKey: string | undefined;
+  /** Devise's pepper for bcrypt_peppered digests that do not carry their own. */
+  bcryptPepper: string | undefined;
+  /** Also ask the online Have I Been Pwned range API (off by default: it sends a hash prefix out). */
+  hibpOnline: boolean;
+  hibpUrl: string;
   logLevel: Static<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -47,10 +61,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }
-  const parsed = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw));
+  const parsed = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw)) as Record<string, unknown>;
+  // Value.Convert truncates '80.5' to 80 and reads '1e3' as 1 and '0x10' as 16: a port is plain digits.
+  if (typeof env.PORT === 'string' && env.PORT !== '' && !/^\d+$/.test(env.PORT)) parsed.PORT = env.PORT;
   const problems = [...Value.Errors(EnvSchema, parsed)].map((e) => {
     const key = e.path.slice(1);
-    return `  ${key}=${JSON.stringify(raw[key] ?? '')} is invalid: expected ${HINTS[key] ?? e.message}`;
+    // Secrets are never echoed, not even a mistyped one: this message goes to logs.
+    const shown = SECRET_VARIABLES.has(key) ? '(value hidden)' : JSON.stringify(env[key] ?? '');
+    return `  ${key}=${shown} is invalid: expected ${HINTS[key] ?? e.message}`;
   });
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n${[...new Set(problems)].join('\n')}`);
@@ -63,6 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env2.GATEHOUSE_DATA_DIR),
     secretKey: env2.GATEHOUSE_SECRET_KEY,
     encryptionKey: env2.GATEHOUSE_ENCRYPTION_KEY,
+    bcryptPepper: env2.GATEHOUSE_BCRYPT_PEPPER,
+    hibpOnline: env2.GATEHOUSE_HIBP_ONLINE,
+    hibpUrl: env2.GATEHOUSE_HIBP_URL,
     logLevel: env2.LOG_LEVEL,
   };
 }

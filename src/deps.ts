@@ -5,17 +5,12 @@ import type { Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase, type Db, type DatabaseTarget } from './db/database.js';
 import { loadInstance, type Instance } from './instance/service.js';
+import { loadSettingsCache, type SettingsCache } from './instance/settings.js';
+import { configureHashers } from './passwords/hashers/index.js';
+import { createHibpCheck, type HibpCheck } from './passwords/hibp.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createSecretBox, deriveKey, type SecretBox } from './lib/secret-box.js';
 import { loadKeyRing, type KeyRing } from './secret-keys/service.js';
-
-/** Lockout rules until they become instance settings: Clerk's defaults for new instances. */
-export interface LockoutPolicy {
-  /** Failed verifications before a lockout; null turns lockout off. */
-  maxAttempts: number | null;
-  /** Seconds a lock lasts; null locks until an admin unlocks. */
-  durationSeconds: number | null;
-}
 
 /** Everything a service may need, built once in createDeps: the composition root. */
 export interface Deps {
@@ -26,7 +21,10 @@ export interface Deps {
   instance: Instance;
   /** Seals secrets at rest (TOTP secrets). */
   secretBox: SecretBox;
-  lockout: LockoutPolicy;
+  /** Password policy and lockout rules as this process last read them (see instance/settings.ts). */
+  settings: SettingsCache;
+  /** The online breached-password check, when GATEHOUSE_HIBP_ONLINE is on. */
+  hibp: HibpCheck | undefined;
 }
 
 export function databaseTarget(config: Config): DatabaseTarget {
@@ -61,11 +59,13 @@ export interface CreateDepsOptions {
 export async function createDeps(config: Config, options: CreateDepsOptions = {}): Promise<Deps> {
   const db = options.db ?? (await openDatabase(databaseTarget(config)));
   await migrateToLatest(db);
-  const [instance, keys, key] = await Promise.all([
+  const [instance, keys, settings, key] = await Promise.all([
     loadInstance(db),
     loadKeyRing(db),
+    loadSettingsCache(db),
     options.encryptionKey ?? loadEncryptionKey(config),
   ]);
+  configureHashers({ bcryptPepper: config.bcryptPepper });
   return {
     db,
     config,
@@ -73,6 +73,7 @@ export async function createDeps(config: Config, options: CreateDepsOptions = {}
     keys,
     instance,
     secretBox: createSecretBox(key),
-    lockout: { maxAttempts: 10, durationSeconds: 3600 },
+    settings,
+    hibp: config.hibpOnline ? createHibpCheck(config.hibpUrl) : undefined,
   };
 }

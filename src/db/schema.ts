@@ -29,6 +29,8 @@ export interface UsersTable {
   totp_secret: string | null;
   /** bcrypt digests of the unused backup codes. */
   backup_codes: JsonColumn<string[]> | null;
+  /** The TOTP time step last verified; codes from it or earlier are replays. */
+  totp_last_used_step: number | null;
   public_metadata: JsonColumn<JsonObject>;
   private_metadata: JsonColumn<JsonObject>;
   unsafe_metadata: JsonColumn<JsonObject>;

@@ -81,6 +81,14 @@ export const errorCodes = {
     message: 'invalid TOTP secret',
     long: 'The TOTP secret is invalid, please provide a valid one base32 encoded',
   },
+  user_locked: {
+    status: 403,
+    message: 'Account locked',
+    long: 'Your account is locked. For more information, please contact support.',
+  },
+  totp_disabled: { status: 400, message: 'TOTP is disabled', long: 'This user does not have TOTP enabled in their account' },
+  totp_incorrect_code: { status: 422, message: 'incorrect TOTP', long: 'The provided TOTP code is incorrect' },
+  totp_invalid_length: { status: 422, message: 'invalid length', long: 'The provided TOTP code must be 6 characters long.' },
   internal_clerk_error: {
     status: 500,
     message: 'Oops, an unexpected error occurred',

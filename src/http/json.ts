@@ -9,7 +9,9 @@ import secureJson from 'secure-json-parse';
  *   `; charset=utf-8` Fastify adds must go (JSON is UTF-8 by definition, RFC 8259 §8.1).
  */
 export function installJson(app: FastifyInstance): void {
-  app.removeContentTypeParser('application/json');
+  // JSON is the only body type the API takes. Fastify also parses text/plain by default, which would
+  // turn a mislabelled body into a string and a confusing 422; without it, it is 415 unsupported_content_type.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, {});

@@ -25,12 +25,20 @@ function entryFor(error: FastifySchemaValidationError, part: string): ClerkError
       return clerkErrorEntry('form_param_missing', { meta });
     case 'additionalProperties':
       return clerkErrorEntry('form_param_unknown', { meta });
-    case 'type':
-      if (data === null) return clerkErrorEntry('form_param_nil', { meta });
+    case 'type': {
+      const human = param.replaceAll('_', ' ');
+      // Clerk (Go apierror FormNilParameter): "Enter name." as both message and long_message.
+      if (data === null) return clerkErrorEntry('form_param_nil', { meta, message: `Enter ${human}.`, long_message: `Enter ${human}.` });
+      if (/^(public|private|unsafe)_metadata$/.test(param) && error.instancePath === `/${param}`) {
+        // Clerk (Go apierror FormMetadataInvalidType): metadata that is not a JSON object.
+        const text = `${human[0]!.toUpperCase()}${human.slice(1)} must be a valid key-value object. To reset the ${human}, use an empty object ("{}").`;
+        return clerkErrorEntry('form_param_value_invalid', { meta, message: text, long_message: text });
+      }
       return clerkErrorEntry('form_param_type_invalid', {
         meta,
         long_message: `\`${param}\` must be ${describeType((error.params as { type?: unknown }).type)}.`,
       });
+    }
     case 'maxLength':
       return clerkErrorEntry('form_param_max_length_exceeded', {
         meta,

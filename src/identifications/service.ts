@@ -49,10 +49,9 @@ export function identifierTakenError(error: unknown): ClerkError | undefined {
   if (index === undefined) return undefined;
   const taken = TAKEN[index];
   if (!taken) return undefined;
-  return new ClerkError('form_identifier_exists', {
-    meta: { param_name: taken.param },
-    message: `That ${taken.human} is taken. Please try another.`,
-  });
+  // Clerk sets only a short message here, so long_message is the same text (CLERK-BEHAVIOUR §1).
+  const message = `That ${taken.human} is taken. Please try another.`;
+  return new ClerkError('form_identifier_exists', { meta: { param_name: taken.param }, message, long_message: message });
 }
 
 /** Runs a write and reports a duplicate identifier as form_identifier_exists. */

@@ -14,3 +14,11 @@ export async function insertSettingIfAbsent(db: Executor, key: string, value: un
     .execute();
   return findSetting(db, key);
 }
+
+export async function upsertSetting(db: Executor, key: string, value: unknown): Promise<void> {
+  await db
+    .insertInto('instance_settings')
+    .values({ key, value: JSON.stringify(value) })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value) }))
+    .execute();
+}

@@ -55,8 +55,9 @@ export class WorkerPool<Task, Result> {
 
   #spawn(): Slot | undefined {
     if (this.#slots.length >= this.#size) return undefined;
-    // A heap cap so that a runaway handler kills its worker, not the server.
-    const worker = new Worker(this.#source, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 64 } });
+    // execArgv: [] keeps the parent's loaders (e.g. tsx) out of a worker that runs plain JavaScript;
+    // the heap cap makes a runaway handler kill its worker, not the server.
+    const worker = new Worker(this.#source, { eval: true, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 64 } });
     const slot: Slot = { worker, job: undefined };
     worker.unref();
     worker.on('message', (reply: Reply) => {
@@ -94,19 +95,25 @@ interface Slot {
 
 type Reply = { ok: true; value: unknown } | { ok: false; message: string };
 
-/** The worker's side of the protocol: one message in, one reply out. */
+/**
+ * The worker's side of the protocol: one message in, one reply out. Written to run both as a
+ * CommonJS and as an ES module script (a parent started with `--input-type=module` makes eval'd
+ * workers ESM), so it imports dynamically and hands the handler a `require` made by createRequire.
+ */
 function wrap(handlerSource: string): string {
-  return `'use strict';
-const { parentPort } = require('node:worker_threads');
-const handle = (${handlerSource});
-parentPort.on('message', (task) => {
-  let reply;
-  try {
-    reply = { ok: true, value: handle(task) };
-  } catch (error) {
-    reply = { ok: false, message: String((error && error.message) || error) };
-  }
-  parentPort.postMessage(reply);
-});
+  return `(async () => {
+  const { parentPort } = await import('node:worker_threads');
+  const require = (await import('node:module')).createRequire(process.cwd() + '/');
+  const handle = (${handlerSource});
+  parentPort.on('message', (task) => {
+    let reply;
+    try {
+      reply = { ok: true, value: handle(task) };
+    } catch (error) {
+      reply = { ok: false, message: String((error && error.message) || error) };
+    }
+    parentPort.postMessage(reply);
+  });
+})();
 `;
 }

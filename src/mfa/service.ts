@@ -1,7 +1,21 @@
+import type { Executor } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
 import { paramError, ClerkError } from '../http/clerk-error.js';
+import { readSettings } from '../instance/settings.js';
+import type { Clock } from '../lib/clock.js';
 import type { SecretBox } from '../lib/secret-box.js';
-import { hashBackupCodes, InvalidBackupCodeError } from './backup-codes.js';
-import { InvalidTotpSecretError, parseTotpSecret } from './totp.js';
+import { assertNotLocked, recordFailedVerification, recordSuccessfulVerification } from '../lockout/service.js';
+import { findBackupCode, hashBackupCodes, InvalidBackupCodeError } from './backup-codes.js';
+import {
+  clearMfaById,
+  clearPhoneSecondFactors,
+  consumeBackupCode,
+  findMfaCredentials,
+  markTotpStepUsed,
+  stampMfaDisabledIfNone,
+  type MfaPatch,
+} from './store.js';
+import { InvalidTotpSecretError, parseTotpSecret, verifyTotp } from './totp.js';
 
 /** Validates an imported TOTP secret and seals it for storage; null removes it. */
 export function prepareTotpSecret(secretBox: SecretBox, secret: string | null): string | null {
@@ -24,4 +38,71 @@ export async function prepareBackupCodes(codes: string[]): Promise<string[]> {
     if (!(error instanceof InvalidBackupCodeError)) throw error;
     throw paramError('form_param_format_invalid', 'backup_codes', `backup_codes: ${error.message}`);
   }
+}
+
+export interface MfaDeps {
+  db: Executor;
+  clock: Clock;
+  secretBox: SecretBox;
+}
+
+export type CodeType = 'totp' | 'backup_code';
+
+function userNotFound(userId: string) {
+  return new ClerkError('resource_not_found', { long_message: `No user was found with id ${userId}` });
+}
+
+/**
+ * POST /v1/users/{id}/verify_totp: a 6-digit TOTP code (±1 step of skew, never twice for the same
+ * step) or one of the user's backup codes (used up by verifying it). Failures count towards lockout.
+ */
+export async function verifyTotpOrBackupCode(deps: MfaDeps, userId: string, rawCode: string): Promise<CodeType> {
+  const user = await findMfaCredentials(deps.db, userId);
+  if (!user) throw userNotFound(userId);
+  assertNotLocked(user, deps.clock.now());
+  const backupCodes = user.backup_codes ?? [];
+  if (user.totp_secret === null && backupCodes.length === 0) throw new ClerkError('totp_disabled');
+  const code = rawCode.replace(/\s+/g, '');
+  if (backupCodes.length === 0 && code.length !== 6) throw paramError('totp_invalid_length', 'code');
+
+  const type = await matchCode(deps, user, code, backupCodes);
+  if (!type) {
+    const { lockout } = await readSettings(deps.db);
+    await recordFailedVerification(deps.db, userId, lockout, deps.clock.now());
+    throw paramError('totp_incorrect_code', 'code');
+  }
+  await recordSuccessfulVerification(deps.db, userId);
+  return type;
+}
+
+async function matchCode(
+  deps: MfaDeps,
+  user: { id: string; totp_secret: string | null; totp_last_used_step: number | null },
+  code: string,
+  backupCodes: string[],
+): Promise<CodeType | undefined> {
+  if (user.totp_secret !== null && /^\d{6}$/.test(code)) {
+    const secret = parseTotpSecret(deps.secretBox.open(user.totp_secret));
+    const result = verifyTotp(secret, code, deps.clock.now(), user.totp_last_used_step);
+    if (result.ok && (await markTotpStepUsed(deps.db, user.id, result.step))) return 'totp';
+  }
+  if (backupCodes.length > 0) {
+    const index = await findBackupCode(backupCodes, code);
+    if (index >= 0) {
+      const remaining = backupCodes.filter((_, i) => i !== index);
+      if (await consumeBackupCode(deps.db, user.id, backupCodes, remaining)) return 'backup_code';
+    }
+  }
+  return undefined;
+}
+
+/** DELETE /v1/users/{id}/totp, /backup_code and /mfa. */
+export async function disableMfa(deps: MfaDeps, userId: string, what: 'totp' | 'backup_code' | 'all'): Promise<void> {
+  await inTransaction(deps.db, async (db) => {
+    const now = deps.clock.now();
+    const patch: MfaPatch = what === 'totp' ? { totp_secret: null } : what === 'backup_code' ? { backup_codes: null } : { totp_secret: null, backup_codes: null };
+    if (!(await clearMfaById(db, userId, patch, now))) throw userNotFound(userId);
+    if (what === 'all') await clearPhoneSecondFactors(db, userId, now);
+    await stampMfaDisabledIfNone(db, userId, now);
+  });
 }

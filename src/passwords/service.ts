@@ -1,7 +1,14 @@
+import type { Executor } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
 import { ClerkError, paramError } from '../http/clerk-error.js';
+import { readSettings } from '../instance/settings.js';
+import type { Clock } from '../lib/clock.js';
+import { assertNotLocked, recordFailedVerification, recordSuccessfulVerification } from '../lockout/service.js';
 import { defaultHasher, hashers, isPasswordHasherName } from './hashers/index.js';
 import { DigestFormatError } from './hashers/hasher.js';
 import { checkPassword, defaultPasswordPolicy, type PasswordPolicy } from './policy.js';
+import type { HibpCheck } from './hibp.js';
+import { clearPasswordById, findPasswordCredentials, replacePasswordDigest } from './store.js';
 
 /** What a user row stores for a password. */
 export interface StoredPassword {
@@ -24,8 +31,9 @@ export interface PasswordInput {
  */
 export async function preparePassword(
   input: PasswordInput,
-  policy: PasswordPolicy = defaultPasswordPolicy,
+  options: { policy?: PasswordPolicy; isPwnedOnline?: HibpCheck | undefined } = {},
 ): Promise<StoredPassword | undefined> {
+  const policy = options.policy ?? defaultPasswordPolicy;
   const digest = input.password_digest ?? undefined;
   const hasher = input.password_hasher ?? undefined;
   const password = input.password ?? undefined;
@@ -54,6 +62,9 @@ export async function preparePassword(
   if (input.skip_password_checks !== true) {
     const violation = checkPassword(password, policy);
     if (violation) throw new ClerkError(violation.code, { meta: { param_name: 'password' }, message: violation.message, long_message: violation.message });
+    if (!policy.disable_hibp && options.isPwnedOnline && (await isPwnedOnline(options.isPwnedOnline, password))) {
+      throw paramError('form_password_pwned', 'password');
+    }
   }
   return { password_digest: await defaultHasher.hash(password), password_hasher: defaultHasher.name };
 }
@@ -84,4 +95,56 @@ let decoy: Promise<string> | undefined;
 function decoyDigest(): Promise<string> {
   decoy ??= defaultHasher.hash(`decoy-${Math.random()}-${Date.now()}`);
   return decoy;
+}
+
+export interface VerifyDeps {
+  db: Executor;
+  clock: Clock;
+}
+
+/**
+ * POST /v1/users/{id}/verify_password. A locked user is refused before any hashing; a failure counts
+ * towards the lockout; a success clears the count and, when the digest came from a legacy hasher,
+ * replaces it with a fresh default-algorithm digest (so weak digests disappear as users sign in).
+ */
+export async function verifyUserPassword(deps: VerifyDeps, userId: string, password: string): Promise<void> {
+  const user = await findPasswordCredentials(deps.db, userId);
+  if (!user) throw new ClerkError('resource_not_found', { long_message: `No user was found with id ${userId}` });
+  const { lockout } = await readSettings(deps.db);
+  assertNotLocked(user, deps.clock.now());
+  const ok = await passwordMatches(user, password);
+  if (user.password_digest === null || user.password_hasher === null) throw new ClerkError('no_password_set');
+  if (!ok) {
+    await recordFailedVerification(deps.db, userId, lockout, deps.clock.now());
+    throw paramError('incorrect_password', 'password');
+  }
+  const upgrade = user.password_hasher !== defaultHasher.name ? await defaultHasher.hash(password) : undefined;
+  await inTransaction(deps.db, async (db) => {
+    await recordSuccessfulVerification(db, userId);
+    if (upgrade) {
+      await replacePasswordDigest(db, userId, user.password_digest!, {
+        password_digest: upgrade,
+        password_hasher: defaultHasher.name,
+      });
+    }
+  });
+}
+
+/** POST /v1/users/{id}/remove_password (newer Clerk API versions): the user no longer has a password. */
+export async function removePassword(deps: VerifyDeps, userId: string): Promise<void> {
+  if (!(await clearPasswordById(deps.db, userId, deps.clock.now()))) {
+    throw new ClerkError('resource_not_found', { long_message: `No user was found with id ${userId}` });
+  }
+}
+
+/**
+ * The online check fails open: when the HIBP service cannot be reached the offline list has already
+ * been consulted, and refusing every new password while a third party is down would be worse.
+ */
+async function isPwnedOnline(check: HibpCheck, password: string): Promise<boolean> {
+  try {
+    return await check(password);
+  } catch {
+    return false;
+  }
 }

@@ -11,7 +11,6 @@ import {
   UserIdParams,
   UserListQuery,
   UserSchema,
-  VerifyPasswordBody,
 } from './schemas.js';
 import { serializeUser } from './serialize.js';
 import {
@@ -22,8 +21,8 @@ import {
   setLocked,
   updateMetadata,
   updateUser,
+  removeUserPassword,
   userViewContext,
-  verifyUserPassword,
 } from './service.js';
 
 const UserResponse = { 200: UserSchema, ...errorResponses };
@@ -38,6 +37,8 @@ export async function usersRoutes(app: FastifyTypebox, deps: Deps) {
     preValidation: async (request) => {
       const query = request.query as Record<string, unknown>;
       if (Array.isArray(query.order_by)) query.order_by = query.order_by[0];
+      // An unencoded `+created_at` arrives as ` created_at`; no sign means ascending anyway.
+      if (typeof query.order_by === 'string') query.order_by = query.order_by.trim();
     },
     handler: async (request) => (await listUsers(deps, request.query)).map(view),
   });
@@ -93,15 +94,8 @@ export async function usersRoutes(app: FastifyTypebox, deps: Deps) {
     });
   }
 
-  app.post('/users/:user_id/verify_password', {
-    schema: {
-      params: UserIdParams,
-      body: VerifyPasswordBody,
-      response: { 200: Type.Object({ verified: Type.Boolean() }), ...errorResponses },
-    },
-    handler: async (request) => {
-      await verifyUserPassword(deps, request.params.user_id, request.body.password);
-      return { verified: true };
-    },
+  app.post('/users/:user_id/remove_password', {
+    schema: { params: UserIdParams, response: UserResponse },
+    handler: async (request) => view(await removeUserPassword(deps, request.params.user_id)),
   });
 }

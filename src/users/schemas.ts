@@ -134,8 +134,6 @@ export const UserListQuery = Type.Composite([
 ]);
 export type UserListInput = Static<typeof UserListQuery>;
 
-export const VerifyPasswordBody = Type.Object({ password: Type.String({ maxLength: 4096 }) }, { additionalProperties: false });
-
 const Timestamp = Type.Integer();
 export const UserSchema = Type.Object({
   id: Type.String(),

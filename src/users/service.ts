@@ -14,7 +14,8 @@ import {
 import { deepMerge, type JsonObject } from '../lib/deep-merge.js';
 import { newId } from '../lib/ids.js';
 import { prepareBackupCodes, prepareTotpSecret } from '../mfa/service.js';
-import { passwordMatches, preparePassword } from '../passwords/service.js';
+import { readSettings } from '../instance/settings.js';
+import { preparePassword, removePassword } from '../passwords/service.js';
 import type { CreateUserInput, MetadataInput, UpdateUserInput } from './schemas.js';
 import type { UserViewContext } from './serialize.js';
 import {
@@ -35,12 +36,19 @@ import {
   usernameErrors,
 } from './validate.js';
 
-type UserDeps = Pick<Deps, 'db' | 'clock' | 'secretBox'>;
+type UserDeps = Pick<Deps, 'db' | 'clock' | 'secretBox' | 'hibp'>;
 
 const METADATA_FIELDS = ['public_metadata', 'private_metadata', 'unsafe_metadata'] as const;
 
-export function userViewContext(deps: Pick<Deps, 'instance' | 'clock' | 'lockout'>): UserViewContext {
-  return { instanceId: deps.instance.id, nowMs: deps.clock.now(), maxAttempts: deps.lockout.maxAttempts };
+export function userViewContext(deps: Pick<Deps, 'instance' | 'clock' | 'settings'>): UserViewContext {
+  const { max_attempts } = deps.settings.current().lockout;
+  return { instanceId: deps.instance.id, nowMs: deps.clock.now(), maxAttempts: max_attempts > 0 ? max_attempts : null };
+}
+
+/** The password fields of a create or update → what the row stores, under the instance's policy. */
+async function passwordFields(deps: UserDeps, input: Parameters<typeof preparePassword>[0]) {
+  const { password_settings } = await readSettings(deps.db);
+  return preparePassword(input, { policy: password_settings, isPwnedOnline: deps.hibp });
 }
 
 export async function getUser(deps: { db: Executor }, id: string): Promise<FullUserRow> {
@@ -56,7 +64,7 @@ export async function createUser(deps: UserDeps, input: CreateUserInput): Promis
   const legalAcceptedAt = timestampField(input.legal_accepted_at, 'legal_accepted_at', errors);
   throwIfAny(errors);
   // The slow parts (hashing) run before the transaction opens, so it stays short.
-  const password = await preparePassword(input);
+  const password = await passwordFields(deps, input);
   const totpSecret = input.totp_secret != null ? prepareTotpSecret(deps.secretBox, input.totp_secret) : null;
   const backupCodes = input.backup_codes?.length ? await prepareBackupCodes(input.backup_codes) : null;
 
@@ -140,7 +148,7 @@ export async function updateUser(deps: UserDeps, id: string, input: UpdateUserIn
   const createdAt = timestampField(input.created_at, 'created_at', errors);
   const legalAcceptedAt = timestampField(input.legal_accepted_at, 'legal_accepted_at', errors);
   throwIfAny(errors);
-  const password = await preparePassword(input);
+  const password = await passwordFields(deps, input);
   const totpSecret = input.totp_secret !== undefined ? prepareTotpSecret(deps.secretBox, input.totp_secret) : undefined;
   const backupCodes = input.backup_codes !== undefined ? await prepareBackupCodes(input.backup_codes) : undefined;
 
@@ -231,6 +239,8 @@ export async function updateMetadata(deps: UserDeps, id: string, input: Metadata
       next[field] = mode === 'merge' ? deepMerge(user[field] as JsonObject, (given ?? {}) as JsonObject) : ((given ?? {}) as JsonObject);
     }
     throwIfAny(metadataErrors(next));
+    // An empty body (`{}`) is a no-op: nothing to write, so updated_at stays as it was.
+    if (Object.keys(next).length === 0) return;
     const patch: UserPatch = { updated_at: deps.clock.now() };
     for (const [field, value] of Object.entries(next)) patch[field as (typeof METADATA_FIELDS)[number]] = JSON.stringify(value);
     await updateUserById(db, id, patch);
@@ -245,9 +255,9 @@ export async function setBanned(deps: UserDeps, id: string, banned: boolean) {
 }
 
 /** An admin lock lasts the instance's lockout duration; unlock also resets the failed-attempt counter. */
-export async function setLocked(deps: UserDeps & Pick<Deps, 'lockout'>, id: string, locked: boolean) {
+export async function setLocked(deps: UserDeps, id: string, locked: boolean) {
   const now = deps.clock.now();
-  const duration = deps.lockout.durationSeconds;
+  const duration = (await readSettings(deps.db)).lockout.lockout_duration;
   const patch: UserPatch = locked
     ? { locked_at: now, lockout_expires_at: duration === null ? null : now + duration * 1000, updated_at: now }
     : { locked_at: null, lockout_expires_at: null, failed_verification_attempts: 0, updated_at: now };
@@ -255,10 +265,8 @@ export async function setLocked(deps: UserDeps & Pick<Deps, 'lockout'>, id: stri
   return getUser(deps, id);
 }
 
-/** POST /v1/users/{id}/verify_password: 200 when it matches, 422 when not, 400 when there is none. */
-export async function verifyUserPassword(deps: UserDeps, id: string, password: string): Promise<void> {
-  const user = await getUser(deps, id);
-  const ok = await passwordMatches(user, password);
-  if (user.password_digest === null) throw new ClerkError('no_password_set');
-  if (!ok) throw paramError('incorrect_password', 'password');
+/** POST /v1/users/{id}/remove_password (newer Clerk API versions, sent by @clerk/backend's removePassword). */
+export async function removeUserPassword(deps: UserDeps, id: string) {
+  await removePassword(deps, id);
+  return getUser(deps, id);
 }

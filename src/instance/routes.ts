@@ -1,0 +1,56 @@
+import { Type } from '@sinclair/typebox';
+import type { Deps } from '../deps.js';
+import type { FastifyTypebox } from '../http/fastify.js';
+import { errorResponses, Nullable } from '../http/schemas.js';
+import { writeSettings } from './settings.js';
+
+const PasswordSettings = Type.Object(
+  {
+    min_length: Type.Integer({ minimum: 8, maximum: 72 }),
+    max_length: Type.Integer({ minimum: 8, maximum: 72 }),
+    require_special_char: Type.Boolean(),
+    require_numbers: Type.Boolean(),
+    require_uppercase: Type.Boolean(),
+    require_lowercase: Type.Boolean(),
+    disable_hibp: Type.Boolean(),
+    show_zxcvbn: Type.Boolean(),
+    min_zxcvbn_strength: Type.Integer({ minimum: 0, maximum: 4 }),
+    enforce_hibp_on_sign_in: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+const LockoutSettings = Type.Object(
+  {
+    max_attempts: Type.Integer({ minimum: 0, maximum: 1000 }),
+    lockout_duration: Nullable(Type.Integer({ minimum: 1, maximum: 10 * 365 * 24 * 3600 })),
+  },
+  { additionalProperties: false },
+);
+const SettingsSchema = Type.Object({
+  object: Type.Literal('gatehouse_settings'),
+  password_settings: PasswordSettings,
+  lockout: LockoutSettings,
+});
+const SettingsBody = Type.Object(
+  { password_settings: Type.Optional(Type.Partial(PasswordSettings)), lockout: Type.Optional(Type.Partial(LockoutSettings)) },
+  { additionalProperties: false },
+);
+
+/**
+ * GET/PATCH /v1/gatehouse/settings: a Gatehouse extension (Clerk keeps these in its dashboard). The
+ * password policy and lockout rules, changeable at run time.
+ */
+export async function instanceRoutes(app: FastifyTypebox, deps: Deps) {
+  app.get('/gatehouse/settings', {
+    schema: { response: { 200: SettingsSchema, ...errorResponses } },
+    handler: async () => ({ object: 'gatehouse_settings' as const, ...(await deps.settings.refresh()) }),
+  });
+
+  app.patch('/gatehouse/settings', {
+    schema: { body: SettingsBody, response: { 200: SettingsSchema, ...errorResponses } },
+    handler: async (request) => {
+      await writeSettings(deps.db, request.body);
+      return { object: 'gatehouse_settings' as const, ...(await deps.settings.refresh()) };
+    },
+  });
+}

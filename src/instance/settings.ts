@@ -1,0 +1,70 @@
+import type { Executor } from '../db/database.js';
+import { defaultPasswordPolicy, type PasswordPolicy } from '../passwords/policy.js';
+import { paramError } from '../http/clerk-error.js';
+import { findSetting, upsertSetting } from './store.js';
+
+/** Brute-force protection, with Clerk's names and defaults (max_attempts 10, one hour). */
+export interface LockoutSettings {
+  /** Failed password/TOTP verifications before the user is locked; 0 turns lockout off. */
+  max_attempts: number;
+  /** Seconds a lockout lasts; null locks until an admin unlocks. */
+  lockout_duration: number | null;
+}
+
+/** Instance settings a Gatehouse admin can change at run time (a Gatehouse extension of Clerk's API). */
+export interface InstanceSettings {
+  password_settings: PasswordPolicy;
+  lockout: LockoutSettings;
+}
+
+export const defaultSettings: InstanceSettings = {
+  password_settings: { ...defaultPasswordPolicy },
+  lockout: { max_attempts: 10, lockout_duration: 3600 },
+};
+
+/** The settings stored in the database, over the defaults (a setting never stored keeps its default). */
+export async function readSettings(db: Executor): Promise<InstanceSettings> {
+  const [password, lockout] = await Promise.all([findSetting(db, 'password_settings'), findSetting(db, 'lockout')]);
+  return {
+    password_settings: { ...defaultSettings.password_settings, ...((password as object | undefined) ?? {}) },
+    lockout: { ...defaultSettings.lockout, ...((lockout as object | undefined) ?? {}) },
+  };
+}
+
+export interface SettingsPatch {
+  password_settings?: Partial<PasswordPolicy>;
+  lockout?: Partial<LockoutSettings>;
+}
+
+/** Validates and stores a settings change (PATCH /v1/gatehouse/settings); returns the result. */
+export async function writeSettings(db: Executor, patch: SettingsPatch): Promise<InstanceSettings> {
+  const current = await readSettings(db);
+  const min = patch.password_settings?.min_length ?? current.password_settings.min_length;
+  const max = patch.password_settings?.max_length ?? current.password_settings.max_length;
+  if (max < min) throw paramError('form_param_value_invalid', 'password_settings', 'max_length must not be less than min_length.');
+  const next: InstanceSettings = {
+    password_settings: { ...current.password_settings, ...patch.password_settings },
+    lockout: { ...current.lockout, ...patch.lockout },
+  };
+  if (patch.password_settings) await upsertSetting(db, 'password_settings', next.password_settings);
+  if (patch.lockout) await upsertSetting(db, 'lockout', next.lockout);
+  return next;
+}
+
+/**
+ * The settings as last read by this process, for code that needs them without a query (serializing a
+ * user's verification_attempts_remaining). Anything that enforces a rule reads the database instead,
+ * so several processes agree.
+ */
+export interface SettingsCache {
+  current(): InstanceSettings;
+  refresh(): Promise<InstanceSettings>;
+}
+
+export async function loadSettingsCache(db: Executor): Promise<SettingsCache> {
+  let cached = await readSettings(db);
+  return {
+    current: () => cached,
+    refresh: async () => (cached = await readSettings(db)),
+  };
+}

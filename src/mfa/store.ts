@@ -1,0 +1,72 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/database.js';
+
+/** What verifying a TOTP or backup code needs from the user row. */
+export async function findMfaCredentials(db: Executor, userId: string) {
+  return db
+    .selectFrom('users')
+    .select([
+      'id',
+      'totp_secret',
+      'totp_last_used_step',
+      'backup_codes',
+      'locked_at',
+      'lockout_expires_at',
+      'failed_verification_attempts',
+    ])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+}
+
+/**
+ * Records `step` as used, unless that step or a later one already was: the conditional update makes a
+ * replayed code lose even when two requests race.
+ */
+export async function markTotpStepUsed(db: Executor, userId: string, step: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ totp_last_used_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_used_step', 'is', null), eb('totp_last_used_step', '<', step)]))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Removes one used backup code, only if the list is unchanged since it was read (no double use). */
+export async function consumeBackupCode(db: Executor, userId: string, before: string[], after: string[]): Promise<boolean> {
+  const result = await sql`
+    update users set backup_codes = ${after.length ? JSON.stringify(after) : null}::jsonb
+    where id = ${userId} and backup_codes = ${JSON.stringify(before)}::jsonb`.execute(db);
+  return (result.numAffectedRows ?? 0n) > 0n;
+}
+
+export interface MfaPatch {
+  totp_secret?: null;
+  backup_codes?: null;
+}
+
+/** Clears TOTP and/or backup codes; stamps mfa_disabled_at when no second factor remains. */
+export async function clearMfaById(db: Executor, userId: string, patch: MfaPatch, nowMs: number): Promise<boolean> {
+  const result = await sql`
+    update users set
+      totp_secret = ${'totp_secret' in patch ? null : sql.ref('totp_secret')},
+      totp_last_used_step = ${'totp_secret' in patch ? null : sql.ref('totp_last_used_step')},
+      backup_codes = ${'backup_codes' in patch ? null : sql.ref('backup_codes')},
+      updated_at = ${nowMs}
+    where id = ${userId}`.execute(db);
+  return (result.numAffectedRows ?? 0n) > 0n;
+}
+
+/** Phone numbers stop being second factors (DELETE /users/{id}/mfa turns off SMS codes too). */
+export async function clearPhoneSecondFactors(db: Executor, userId: string, nowMs: number): Promise<void> {
+  await sql`update phone_numbers set reserved_for_second_factor = false, default_second_factor = false, updated_at = ${nowMs}
+            where user_id = ${userId} and (reserved_for_second_factor or default_second_factor)`.execute(db);
+}
+
+/** Stamps mfa_disabled_at when the user has no second factor left. */
+export async function stampMfaDisabledIfNone(db: Executor, userId: string, nowMs: number): Promise<void> {
+  await sql`
+    update users set mfa_disabled_at = ${nowMs}
+    where id = ${userId} and totp_secret is null and backup_codes is null
+      and not exists (select 1 from phone_numbers p where p.user_id = users.id and p.reserved_for_second_factor)`.execute(db);
+}

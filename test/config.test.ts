@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { databaseTarget } from '../src/deps.js';
+
+const GOOD_KEY = 'sk_test_abcdefghijklmnop0123';
+
+/** Runs loadConfig and returns the ConfigError it must throw. */
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail(`loadConfig(${JSON.stringify(env)}) should have thrown`);
+}
+
+test('loadConfig({}) → defaults: port 3000, 127.0.0.1, embedded PGlite in ./.gatehouse, no key, info', () => {
+  const config = loadConfig({});
+  assert.deepEqual(config, {
+    port: 3000,
+    host: '127.0.0.1',
+    databaseUrl: undefined,
+    dataDir: path.resolve('.gatehouse'),
+    secretKey: undefined,
+    encryptionKey: undefined,
+    bcryptPepper: undefined,
+    hibpOnline: false,
+    hibpUrl: 'https://api.pwnedpasswords.com/range/',
+    logLevel: 'info',
+  });
+  assert.deepEqual(databaseTarget(config), { kind: 'pglite', dataDir: path.join(path.resolve('.gatehouse'), 'pgdata') });
+});
+
+test('loadConfig reads only the env it is given, not process.env', () => {
+  const saved = process.env.PORT;
+  process.env.PORT = '4999';
+  try {
+    assert.equal(loadConfig({}).port, 3000);
+    assert.equal(loadConfig().port, 4999);
+  } finally {
+    if (saved === undefined) delete process.env.PORT;
+    else process.env.PORT = saved;
+  }
+});
+
+test('loadConfig: empty strings count as unset and take the default', () => {
+  const config = loadConfig({ PORT: '', HOST: '', DATABASE_URL: '', LOG_LEVEL: '', GATEHOUSE_SECRET_KEY: '' });
+  assert.equal(config.port, 3000);
+  assert.equal(config.host, '127.0.0.1');
+  assert.equal(config.databaseUrl, undefined);
+  assert.equal(config.logLevel, 'info');
+  assert.equal(config.secretKey, undefined);
+});
+
+test('loadConfig: PORT is parsed as an integer from 0 to 65535', () => {
+  assert.equal(loadConfig({ PORT: '8080' }).port, 8080);
+  assert.equal(loadConfig({ PORT: '0' }).port, 0);
+  assert.equal(loadConfig({ PORT: '65535' }).port, 65535);
+  for (const bad of ['abc', '65536', '-1', '80.5', '1e3', '0x10', '8080abc']) {
+    const error = configError({ PORT: bad });
+    assert.ok(error.message.includes(`PORT=${JSON.stringify(bad)}`), `PORT=${bad} is quoted as given: ${error.message}`);
+    assert.match(error.message, /0 to 65535/);
+  }
+});
+
+test('loadConfig: HOST is taken as given', () => {
+  assert.equal(loadConfig({ HOST: '0.0.0.0' }).host, '0.0.0.0');
+  assert.equal(loadConfig({ HOST: '::' }).host, '::');
+});
+
+test('loadConfig: DATABASE_URL postgres:// or postgresql:// switches to PostgreSQL', () => {
+  for (const url of ['postgres://u:p@db:5432/gatehouse', 'postgresql://db/gatehouse?sslmode=require']) {
+    const config = loadConfig({ DATABASE_URL: url });
+    assert.equal(config.databaseUrl, url);
+    assert.deepEqual(databaseTarget(config), { kind: 'postgres', url });
+  }
+});
+
+test('loadConfig: DATABASE_URL mysql:// → ConfigError naming DATABASE_URL and what is expected', () => {
+  const error = configError({ DATABASE_URL: 'mysql://root:hunter2@localhost/app' });
+  assert.match(error.message, /DATABASE_URL/);
+  assert.doesNotMatch(error.message, /hunter2/, 'a URL may carry a password: the value is not echoed');
+  assert.match(error.message, /postgres:\/\//, 'the message says what would work');
+  for (const bad of ['sqlite:///tmp/x.db', 'localhost:5432', 'xpostgres://db']) {
+    assert.match(configError({ DATABASE_URL: bad }).message, /DATABASE_URL/, bad);
+  }
+});
+
+test('loadConfig: GATEHOUSE_HIBP_ONLINE and GATEHOUSE_HIBP_URL; GATEHOUSE_BCRYPT_PEPPER is never echoed', () => {
+  const config = loadConfig({ GATEHOUSE_HIBP_ONLINE: 'true', GATEHOUSE_HIBP_URL: 'http://127.0.0.1:9/range/', GATEHOUSE_BCRYPT_PEPPER: 'pep' });
+  assert.equal(config.hibpOnline, true);
+  assert.equal(config.hibpUrl, 'http://127.0.0.1:9/range/');
+  assert.equal(config.bcryptPepper, 'pep');
+  const error = configError({ GATEHOUSE_HIBP_ONLINE: 'maybe', GATEHOUSE_HIBP_URL: 'ftp://x' });
+  assert.match(error.message, /GATEHOUSE_HIBP_ONLINE/);
+  assert.match(error.message, /GATEHOUSE_HIBP_URL/);
+  const secret = configError({ GATEHOUSE_SECRET_KEY: 'sk_test_short' });
+  assert.doesNotMatch(secret.message, /sk_test_short/, 'a mistyped secret key is not echoed');
+});
+
+test('loadConfig: GATEHOUSE_DATA_DIR is resolved to an absolute path', () => {
+  assert.equal(loadConfig({ GATEHOUSE_DATA_DIR: '/var/lib/gatehouse' }).dataDir, '/var/lib/gatehouse');
+  const relative = loadConfig({ GATEHOUSE_DATA_DIR: 'data/gh' }).dataDir;
+  assert.ok(path.isAbsolute(relative));
+  assert.equal(relative, path.resolve('data/gh'));
+});
+
+test('loadConfig: GATEHOUSE_SECRET_KEY must be sk_test_/sk_live_ with at least 16 more characters', () => {
+  assert.equal(loadConfig({ GATEHOUSE_SECRET_KEY: GOOD_KEY }).secretKey, GOOD_KEY);
+  const live = 'sk_live_ABCDEFGHIJ-klmnop_qr';
+  assert.equal(loadConfig({ GATEHOUSE_SECRET_KEY: live }).secretKey, live);
+  for (const bad of ['pk_test_abcdefghijklmnop0123', 'sk_test_short', 'sk_prod_abcdefghijklmnop0123', 'sk_test_abcdefghijklmnop 0123', 'abcdefghijklmnopqrstuvwxyz']) {
+    const error = configError({ GATEHOUSE_SECRET_KEY: bad });
+    assert.match(error.message, /GATEHOUSE_SECRET_KEY/, bad);
+    assert.match(error.message, /sk_test_/);
+  }
+});
+
+test('loadConfig: LOG_LEVEL accepts the pino levels and rejects others', () => {
+  for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) {
+    assert.equal(loadConfig({ LOG_LEVEL: level }).logLevel, level);
+  }
+  for (const bad of ['verbose', 'INFO', 'warning']) {
+    const error = configError({ LOG_LEVEL: bad });
+    assert.match(error.message, /LOG_LEVEL/, bad);
+    assert.match(error.message, /debug/);
+  }
+});
+
+test('loadConfig: every bad value is reported in one ConfigError, one line each', () => {
+  const error = configError({
+    PORT: 'http',
+    DATABASE_URL: 'mysql://x',
+    LOG_LEVEL: 'loud',
+    GATEHOUSE_SECRET_KEY: 'nope',
+    HOST: 'localhost',
+  });
+  assert.equal(error.name, 'ConfigError');
+  for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'GATEHOUSE_SECRET_KEY']) {
+    assert.match(error.message, new RegExp(`^\\s*${name}=`, 'm'), `${name} is reported`);
+  }
+  assert.doesNotMatch(error.message, /HOST=/, 'a good value is not reported');
+  const lines = error.message.split('\n').filter((l) => l.includes('is invalid'));
+  assert.equal(lines.length, 4, error.message);
+});
