@@ -9,9 +9,11 @@ import { installJson } from './http/json.js';
 import { installValidator } from './http/validator.js';
 import { emailAddressesRoutes } from './email-addresses/routes.js';
 import { instanceRoutes } from './instance/routes.js';
+import { keysRoutes } from './keys/routes.js';
 import { mfaRoutes } from './mfa/routes.js';
 import { passwordsRoutes } from './passwords/routes.js';
 import { phoneNumbersRoutes } from './phone-numbers/routes.js';
+import { sessionsRoutes } from './sessions/routes.js';
 import { usersRoutes } from './users/routes.js';
 import { web3WalletsRoutes } from './web3-wallets/routes.js';
 
@@ -52,6 +54,8 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}) {
       await emailAddressesRoutes(api, deps);
       await phoneNumbersRoutes(api, deps);
       await web3WalletsRoutes(api, deps);
+      await sessionsRoutes(api, deps);
+      await keysRoutes(api, deps);
       await instanceRoutes(api, deps);
     },
     { prefix: '/v1' },

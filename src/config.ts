@@ -10,6 +10,7 @@ const EnvSchema = Type.Object({
   GATEHOUSE_DATA_DIR: Type.String({ minLength: 1, default: '.gatehouse' }),
   GATEHOUSE_SECRET_KEY: Type.Optional(Type.String({ pattern: '^sk_(test|live)_[A-Za-z0-9_-]{16,}$' })),
   GATEHOUSE_ENCRYPTION_KEY: Type.Optional(Type.String({ minLength: 32 })),
+  GATEHOUSE_ISSUER: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
   GATEHOUSE_BCRYPT_PEPPER: Type.Optional(Type.String({ minLength: 1 })),
   GATEHOUSE_HIBP_ONLINE: Type.Boolean({ default: false }),
   GATEHOUSE_HIBP_URL: Type.String({ pattern: '^https?://', default: 'https://api.pwnedpasswords.com/range/' }),
@@ -30,6 +31,7 @@ const HINTS: Record<string, string> = {
   GATEHOUSE_SECRET_KEY: 'sk_test_… or sk_live_… followed by at least 16 letters, digits, _ or -',
   GATEHOUSE_ENCRYPTION_KEY: 'at least 32 characters (64 hex digits or base64 of 32 random bytes is best)',
   GATEHOUSE_BCRYPT_PEPPER: 'a non-empty string',
+  GATEHOUSE_ISSUER: 'an http:// or https:// URL (the `iss` of session tokens)',
   GATEHOUSE_HIBP_ONLINE: 'true or false',
   GATEHOUSE_HIBP_URL: 'an http:// or https:// URL of a Have I Been Pwned range API',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
@@ -43,6 +45,8 @@ export interface Config {
   dataDir: string;
   secretKey: string | undefined;
   encryptionKey: string | undefined;
+  /** The `iss` claim of session tokens (Clerk puts its Frontend API URL there). */
+  issuer: string;
   /** Devise's pepper for bcrypt_peppered digests that do not carry their own. */
   bcryptPepper: string | undefined;
   /** Also ask the online Have I Been Pwned range API (off by default: it sends a hash prefix out). */
@@ -81,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env2.GATEHOUSE_DATA_DIR),
     secretKey: env2.GATEHOUSE_SECRET_KEY,
     encryptionKey: env2.GATEHOUSE_ENCRYPTION_KEY,
+    issuer: env2.GATEHOUSE_ISSUER ?? `http://${env2.HOST.includes(':') ? `[${env2.HOST}]` : env2.HOST}:${env2.PORT}`,
     bcryptPepper: env2.GATEHOUSE_BCRYPT_PEPPER,
     hibpOnline: env2.GATEHOUSE_HIBP_ONLINE,
     hibpUrl: env2.GATEHOUSE_HIBP_URL,

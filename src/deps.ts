@@ -3,7 +3,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
-import { openDatabase, type Db, type DatabaseTarget } from './db/database.js';
+import { openDatabase, type Db, type DatabaseTarget, type Executor } from './db/database.js';
+import type { SessionRow } from './db/schema.js';
+import { ensureSigningKey } from './keys/service.js';
 import { loadInstance, type Instance } from './instance/service.js';
 import { loadSettingsCache, type SettingsCache } from './instance/settings.js';
 import { configureHashers } from './passwords/hashers/index.js';
@@ -11,6 +13,16 @@ import { createHibpCheck, type HibpCheck } from './passwords/hibp.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createSecretBox, deriveKey, type SecretBox } from './lib/secret-box.js';
 import { loadKeyRing, type KeyRing } from './secret-keys/service.js';
+
+/**
+ * Called inside the write transaction whenever sessions change state; the webhooks feature
+ * subscribes here to emit session.created, session.revoked, session.ended.
+ */
+export type SessionChangeListener = (
+  db: Executor,
+  change: 'session.created' | 'session.revoked' | 'session.ended' | 'session.removed',
+  sessions: SessionRow[],
+) => Promise<void> | void;
 
 /** Everything a service may need, built once in createDeps: the composition root. */
 export interface Deps {
@@ -25,6 +37,7 @@ export interface Deps {
   settings: SettingsCache;
   /** The online breached-password check, when GATEHOUSE_HIBP_ONLINE is on. */
   hibp: HibpCheck | undefined;
+  onSessionChange?: SessionChangeListener | undefined;
 }
 
 export function databaseTarget(config: Config): DatabaseTarget {
@@ -54,6 +67,7 @@ export interface CreateDepsOptions {
   db?: Db;
   clock?: Clock;
   encryptionKey?: Buffer;
+  onSessionChange?: SessionChangeListener;
 }
 
 export async function createDeps(config: Config, options: CreateDepsOptions = {}): Promise<Deps> {
@@ -66,14 +80,18 @@ export async function createDeps(config: Config, options: CreateDepsOptions = {}
     options.encryptionKey ?? loadEncryptionKey(config),
   ]);
   configureHashers({ bcryptPepper: config.bcryptPepper });
+  const secretBox = createSecretBox(key);
+  const clock = options.clock ?? systemClock;
+  await ensureSigningKey({ db, clock, secretBox });
   return {
     db,
     config,
-    clock: options.clock ?? systemClock,
+    clock,
     keys,
     instance,
-    secretBox: createSecretBox(key),
+    secretBox,
     settings,
     hibp: config.hibpOnline ? createHibpCheck(config.hibpUrl) : undefined,
+    onSessionChange: options.onSessionChange,
   };
 }

@@ -26,6 +26,7 @@ test('loadConfig({}) → defaults: port 3000, 127.0.0.1, embedded PGlite in ./.g
     dataDir: path.resolve('.gatehouse'),
     secretKey: undefined,
     encryptionKey: undefined,
+    issuer: 'http://127.0.0.1:3000',
     bcryptPepper: undefined,
     hibpOnline: false,
     hibpUrl: 'https://api.pwnedpasswords.com/range/',

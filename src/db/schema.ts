@@ -93,7 +93,43 @@ export interface PendingNotificationsTable {
   created_at: number;
 }
 
+export type SessionStatus = 'active' | 'revoked' | 'ended' | 'expired' | 'removed' | 'abandoned' | 'replaced' | 'pending';
+
+export interface ClientsTable {
+  id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  client_id: string;
+  /** As stored; an active session past expire_at or abandon_at reads as expired or abandoned. */
+  status: SessionStatus;
+  last_active_at: number;
+  expire_at: number;
+  abandon_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SigningKeysTable {
+  /** The JWT `kid`. */
+  id: string;
+  algorithm: 'RS256';
+  public_key_pem: string;
+  /** PKCS#8 PEM sealed with the instance's encryption key. */
+  private_key_sealed: string;
+  max_token_expires_at: number | null;
+  created_at: number;
+  retired_at: number | null;
+}
+
 export interface Database {
+  clients: ClientsTable;
+  sessions: SessionsTable;
+  signing_keys: SigningKeysTable;
   instance_settings: InstanceSettingsTable;
   secret_keys: SecretKeysTable;
   users: UsersTable;
@@ -109,3 +145,5 @@ export type UserPatch = Updateable<UsersTable>;
 export type EmailAddressRow = Selectable<EmailAddressesTable>;
 export type PhoneNumberRow = Selectable<PhoneNumbersTable>;
 export type Web3WalletRow = Selectable<Web3WalletsTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type SigningKeyRow = Selectable<SigningKeysTable>;

@@ -81,6 +81,16 @@ export const errorCodes = {
     message: 'invalid TOTP secret',
     long: 'The TOTP secret is invalid, please provide a valid one base32 encoded',
   },
+  user_banned: {
+    status: 403,
+    message: 'User banned',
+    long: 'You have been banned. If you think this was by mistake, please contact support.',
+  },
+  request_invalid_for_environment: {
+    status: 400,
+    message: 'Invalid request for environment',
+    long: 'Request only valid for development instances.',
+  },
   user_locked: {
     status: 403,
     message: 'Account locked',

@@ -43,6 +43,7 @@ export const ClerkErrorsSchema = Type.Object({
 export const errorResponses = {
   400: ClerkErrorsSchema,
   401: ClerkErrorsSchema,
+  403: ClerkErrorsSchema,
   404: ClerkErrorsSchema,
   422: ClerkErrorsSchema,
 } as const;

@@ -26,13 +26,26 @@ const LockoutSettings = Type.Object(
   },
   { additionalProperties: false },
 );
+const SessionSettings = Type.Object(
+  {
+    // Seconds. Clerk's bounds for session tokens: 30 s to 10 years.
+    max_lifetime: Type.Integer({ minimum: 60, maximum: 10 * 365 * 24 * 3600 }),
+    token_lifetime: Type.Integer({ minimum: 30, maximum: 315_360_000 }),
+  },
+  { additionalProperties: false },
+);
 const SettingsSchema = Type.Object({
   object: Type.Literal('gatehouse_settings'),
   password_settings: PasswordSettings,
   lockout: LockoutSettings,
+  sessions: SessionSettings,
 });
 const SettingsBody = Type.Object(
-  { password_settings: Type.Optional(Type.Partial(PasswordSettings)), lockout: Type.Optional(Type.Partial(LockoutSettings)) },
+  {
+    password_settings: Type.Optional(Type.Partial(PasswordSettings)),
+    lockout: Type.Optional(Type.Partial(LockoutSettings)),
+    sessions: Type.Optional(Type.Partial(SessionSettings)),
+  },
   { additionalProperties: false },
 );
 

@@ -11,29 +11,43 @@ export interface LockoutSettings {
   lockout_duration: number | null;
 }
 
+/** Session lifetimes (Clerk: "maximum lifetime" 7 days; session tokens live 60 s). */
+export interface SessionSettings {
+  max_lifetime: number;
+  token_lifetime: number;
+}
+
 /** Instance settings a Gatehouse admin can change at run time (a Gatehouse extension of Clerk's API). */
 export interface InstanceSettings {
   password_settings: PasswordPolicy;
   lockout: LockoutSettings;
+  sessions: SessionSettings;
 }
 
 export const defaultSettings: InstanceSettings = {
   password_settings: { ...defaultPasswordPolicy },
   lockout: { max_attempts: 10, lockout_duration: 3600 },
+  sessions: { max_lifetime: 7 * 24 * 3600, token_lifetime: 60 },
 };
 
 /** The settings stored in the database, over the defaults (a setting never stored keeps its default). */
 export async function readSettings(db: Executor): Promise<InstanceSettings> {
-  const [password, lockout] = await Promise.all([findSetting(db, 'password_settings'), findSetting(db, 'lockout')]);
+  const [password, lockout, sessions] = await Promise.all([
+    findSetting(db, 'password_settings'),
+    findSetting(db, 'lockout'),
+    findSetting(db, 'sessions'),
+  ]);
   return {
     password_settings: { ...defaultSettings.password_settings, ...((password as object | undefined) ?? {}) },
     lockout: { ...defaultSettings.lockout, ...((lockout as object | undefined) ?? {}) },
+    sessions: { ...defaultSettings.sessions, ...((sessions as object | undefined) ?? {}) },
   };
 }
 
 export interface SettingsPatch {
   password_settings?: Partial<PasswordPolicy>;
   lockout?: Partial<LockoutSettings>;
+  sessions?: Partial<SessionSettings>;
 }
 
 /** Validates and stores a settings change (PATCH /v1/gatehouse/settings); returns the result. */
@@ -45,9 +59,11 @@ export async function writeSettings(db: Executor, patch: SettingsPatch): Promise
   const next: InstanceSettings = {
     password_settings: { ...current.password_settings, ...patch.password_settings },
     lockout: { ...current.lockout, ...patch.lockout },
+    sessions: { ...current.sessions, ...patch.sessions },
   };
   if (patch.password_settings) await upsertSetting(db, 'password_settings', next.password_settings);
   if (patch.lockout) await upsertSetting(db, 'lockout', next.lockout);
+  if (patch.sessions) await upsertSetting(db, 'sessions', next.sessions);
   return next;
 }
 

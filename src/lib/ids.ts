@@ -20,7 +20,7 @@ export function ksuid(nowMs: number = Date.now()): string {
 }
 
 /** Clerk's id prefixes: `user_`, `idn_` (email, phone and wallet identifications), `sess_`, `ins_`… */
-export type IdPrefix = 'user' | 'idn' | 'ins' | 'sk' | 'sess' | 'client' | 'ntf';
+export type IdPrefix = 'user' | 'idn' | 'ins' | 'sk' | 'sess' | 'client' | 'ntf' | 'jwk';
 
 export function newId(prefix: IdPrefix, nowMs?: number): string {
   return `${prefix}_${ksuid(nowMs)}`;

@@ -15,6 +15,7 @@ import { deepMerge, type JsonObject } from '../lib/deep-merge.js';
 import { newId } from '../lib/ids.js';
 import { prepareBackupCodes, prepareTotpSecret } from '../mfa/service.js';
 import { readSettings } from '../instance/settings.js';
+import { revokeUserSessions } from '../sessions/service.js';
 import { preparePassword, removePassword } from '../passwords/service.js';
 import type { CreateUserInput, MetadataInput, UpdateUserInput } from './schemas.js';
 import type { UserViewContext } from './serialize.js';
@@ -36,7 +37,7 @@ import {
   usernameErrors,
 } from './validate.js';
 
-type UserDeps = Pick<Deps, 'db' | 'clock' | 'secretBox' | 'hibp'>;
+type UserDeps = Pick<Deps, 'db' | 'clock' | 'secretBox' | 'hibp' | 'onSessionChange'>;
 
 const METADATA_FIELDS = ['public_metadata', 'private_metadata', 'unsafe_metadata'] as const;
 
@@ -200,6 +201,7 @@ export async function updateUser(deps: UserDeps, id: string, input: UpdateUserIn
         });
       }
       await updateUserById(db, id, patch);
+      if (password && input.sign_out_of_other_sessions === true) await revokeUserSessions({ ...deps, db }, id);
     }),
   );
   return getUser(deps, id);
@@ -248,9 +250,12 @@ export async function updateMetadata(deps: UserDeps, id: string, input: Metadata
   return getUser(deps, id);
 }
 
-/** Ban and unban. Banning will also revoke the user's sessions once sessions exist. */
+/** Ban revokes all the user's sessions and blocks new ones; unban only clears the flag. */
 export async function setBanned(deps: UserDeps, id: string, banned: boolean) {
-  if (!(await updateUserById(deps.db, id, { banned, updated_at: deps.clock.now() }))) throw userNotFound(id);
+  await inTransaction(deps.db, async (db) => {
+    if (!(await updateUserById(db, id, { banned, updated_at: deps.clock.now() }))) throw userNotFound(id);
+    if (banned) await revokeUserSessions({ ...deps, db }, id);
+  });
   return getUser(deps, id);
 }
 

@@ -1,0 +1,98 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/database.js';
+import type { SessionRow, SessionStatus } from '../db/schema.js';
+
+export async function insertClient(db: Executor, row: { id: string; created_at: number }) {
+  await db.insertInto('clients').values({ ...row, updated_at: row.created_at }).execute();
+}
+
+export async function insertSession(db: Executor, row: SessionRow) {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+export async function findSessionById(db: Executor, id: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** What creating a session needs to know about its user. */
+export async function findUserSignInState(db: Executor, userId: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'banned', 'locked_at', 'lockout_expires_at', 'failed_verification_attempts'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+}
+
+/** A sign-in: both the last sign-in and the last activity move. */
+export async function touchUserSignIn(db: Executor, userId: string, nowMs: number, activeDayMs: number) {
+  await db.updateTable('users').set({ last_sign_in_at: nowMs, last_active_at: activeDayMs }).where('id', '=', userId).execute();
+}
+
+/** Session activity (a token was minted): the session's and the user's last activity move. */
+export async function touchSessionActivity(db: Executor, session: SessionRow, nowMs: number, activeDayMs: number) {
+  await db.updateTable('sessions').set({ last_active_at: nowMs }).where('id', '=', session.id).execute();
+  await db
+    .updateTable('users')
+    .set({ last_active_at: activeDayMs })
+    .where('id', '=', session.user_id)
+    .where((eb) => eb.or([eb('last_active_at', 'is', null), eb('last_active_at', '<', activeDayMs)]))
+    .execute();
+}
+
+/**
+ * Moves active sessions to `status` and returns them as they are now. Only sessions still active
+ * (and not past expiry) change, so a revoke never rewrites an ended or expired session.
+ */
+export async function updateActiveSessions(
+  db: Executor,
+  where: { id?: string; userId?: string },
+  status: SessionStatus,
+  nowMs: number,
+): Promise<SessionRow[]> {
+  let q = db
+    .updateTable('sessions')
+    .set({ status, updated_at: nowMs })
+    .where('status', '=', 'active')
+    .where('expire_at', '>', nowMs)
+    .where('abandon_at', '>', nowMs);
+  if (where.id !== undefined) q = q.where('id', '=', where.id);
+  if (where.userId !== undefined) q = q.where('user_id', '=', where.userId);
+  return q.returningAll().execute();
+}
+
+export interface SessionFilters {
+  userId?: string;
+  clientId?: string;
+  status?: SessionStatus;
+}
+
+/** Sessions whose effective status (see effectiveStatus in service.ts) is the one asked for. */
+function statusCondition(status: SessionStatus, nowMs: number) {
+  switch (status) {
+    case 'active':
+      return sql<boolean>`status = 'active' and expire_at > ${nowMs} and abandon_at > ${nowMs}`;
+    case 'expired':
+      return sql<boolean>`(status = 'expired' or (status = 'active' and expire_at <= ${nowMs} and abandon_at > ${nowMs}))`;
+    case 'abandoned':
+      return sql<boolean>`(status = 'abandoned' or (status = 'active' and abandon_at <= ${nowMs}))`;
+    default:
+      return sql<boolean>`status = ${status}`;
+  }
+}
+
+function filtered(db: Executor, f: SessionFilters, nowMs: number) {
+  let q = db.selectFrom('sessions');
+  if (f.userId !== undefined) q = q.where('user_id', '=', f.userId);
+  if (f.clientId !== undefined) q = q.where('client_id', '=', f.clientId);
+  if (f.status !== undefined) q = q.where(statusCondition(f.status, nowMs));
+  return q;
+}
+
+export async function listSessions(db: Executor, f: SessionFilters, nowMs: number, limit: number, offset: number) {
+  return filtered(db, f, nowMs).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+}
+
+export async function countSessions(db: Executor, f: SessionFilters, nowMs: number): Promise<number> {
+  const row = await filtered(db, f, nowMs).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
