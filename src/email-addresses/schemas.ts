@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { Nullable } from '../http/schemas.js';
 
 export { EmailAddressSchema } from '../identifications/schemas.js';
@@ -14,7 +14,6 @@ export const CreateEmailAddressBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type CreateEmailAddressInput = Static<typeof CreateEmailAddressBody>;
 
 export const UpdateEmailAddressBody = Type.Object(
   {
@@ -23,4 +22,3 @@ export const UpdateEmailAddressBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type UpdateEmailAddressInput = Static<typeof UpdateEmailAddressBody>;

@@ -1,36 +1,19 @@
 import type { Deps } from '../deps.js';
 import type { FastifyTypebox } from '../http/fastify.js';
-import { DeletedObjectSchema, deletedObject, errorResponses } from '../http/schemas.js';
+import { identificationRoutes } from '../identifications/routes.js';
 import { serializePhoneNumber } from '../identifications/serialize.js';
-import type { IdentificationRow } from '../identifications/service.js';
 import { CreatePhoneNumberBody, PhoneNumberParams, PhoneNumberSchema, UpdatePhoneNumberBody } from './schemas.js';
-import { createPhoneNumber, deletePhoneNumber, getPhoneNumber, updatePhoneNumber } from './service.js';
 
-const PhoneResponse = { 200: PhoneNumberSchema, ...errorResponses };
-const view = (row: IdentificationRow) => serializePhoneNumber({ ...row, phone_number: row.value });
-
-/** /v1/phone_numbers. */
+/**
+ * /v1/phone_numbers: create, get, update, delete. E.164 only; a phone reserved for second factor must be
+ * verified, and becomes the default second factor when the user has none.
+ */
 export async function phoneNumbersRoutes(app: FastifyTypebox, deps: Deps) {
-  app.post('/phone_numbers', {
-    schema: { body: CreatePhoneNumberBody, response: PhoneResponse },
-    handler: async (request) => view(await createPhoneNumber(deps, request.body)),
-  });
-
-  app.get('/phone_numbers/:phone_number_id', {
-    schema: { params: PhoneNumberParams, response: PhoneResponse },
-    handler: async (request) => view(await getPhoneNumber(deps, request.params.phone_number_id)),
-  });
-
-  app.patch('/phone_numbers/:phone_number_id', {
-    schema: { params: PhoneNumberParams, body: UpdatePhoneNumberBody, response: PhoneResponse },
-    handler: async (request) => view(await updatePhoneNumber(deps, request.params.phone_number_id, request.body)),
-  });
-
-  app.delete('/phone_numbers/:phone_number_id', {
-    schema: { params: PhoneNumberParams, response: { 200: DeletedObjectSchema, ...errorResponses } },
-    handler: async (request) => {
-      await deletePhoneNumber(deps, request.params.phone_number_id);
-      return deletedObject('phone_number', request.params.phone_number_id);
-    },
+  await identificationRoutes(app, deps, {
+    kind: 'phone_number',
+    path: '/phone_numbers',
+    idParam: 'phone_number_id',
+    schemas: { params: PhoneNumberParams, create: CreatePhoneNumberBody, update: UpdatePhoneNumberBody, response: PhoneNumberSchema },
+    view: (row) => serializePhoneNumber({ ...row, phone_number: row.value }),
   });
 }

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { Nullable } from '../http/schemas.js';
 
 export { PhoneNumberSchema } from '../identifications/schemas.js';
@@ -15,7 +15,6 @@ export const CreatePhoneNumberBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type CreatePhoneNumberInput = Static<typeof CreatePhoneNumberBody>;
 
 export const UpdatePhoneNumberBody = Type.Object(
   {
@@ -25,4 +24,3 @@ export const UpdatePhoneNumberBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export type UpdatePhoneNumberInput = Static<typeof UpdatePhoneNumberBody>;
