@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from './config.js';
 import { createDeps } from './deps.js';
+import { exportCommand, importCommand } from './import/cli.js';
 import { rotateSigningKey } from './keys/service.js';
 
 // `gatehouse <command>`: operations that run against the configured database (DATABASE_URL, or the
@@ -9,6 +10,9 @@ import { rotateSigningKey } from './keys/service.js';
 const USAGE = `Usage: gatehouse <command>
 
 Commands:
+  import <file>  Create users from a JSON Lines, CSV, Auth0 or Firebase export, with the rules of
+                 POST /v1/users (gatehouse import --help for the options).
+  export         Write every user, secrets included, in the import format (gatehouse export --help).
   keys rotate    Add a new session-token signing key. The old key signs no more tokens but stays in
                  the JWKS until every token it signed has expired.
 `;
@@ -16,6 +20,8 @@ Commands:
 type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, Command> = {
+  import: importCommand,
+  export: exportCommand,
   async keys(args) {
     if (args[0] !== 'rotate') {
       process.stderr.write(USAGE);

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
@@ -94,4 +95,16 @@ export async function createTestUser(ctx: TestApp, body: Record<string, unknown>
   const response = await call(ctx, 'POST', '/v1/users', { email_address: [uniqueEmail()], ...body });
   if (response.status !== 200) throw new Error(`createTestUser failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
+}
+
+/**
+ * Asserts a Clerk error response: the status, the envelope (`errors[]` + a `clerk_trace_id`), the first
+ * error's code and, when given, the parameter it names.
+ */
+export function assertError(res: { status: number; body: any }, status: number, code: string, param?: string) {
+  const detail = JSON.stringify(res.body);
+  assert.equal(res.status, status, detail);
+  assert.ok(Array.isArray(res.body?.errors) && typeof res.body.clerk_trace_id === 'string', `not a Clerk error envelope: ${detail}`);
+  assert.equal(res.body.errors[0]?.code, code, detail);
+  if (param !== undefined) assert.equal(res.body.errors[0].meta?.param_name, param, detail);
 }

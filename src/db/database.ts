@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
@@ -32,7 +32,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
       },
       ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
     });
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   }
   if (target.dataDir) await fs.mkdir(path.dirname(target.dataDir), { recursive: true });
   const pglite = await PGlite.create({
@@ -41,6 +41,56 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
     parsers: { [INT8_OID]: parseInt8 },
   });
   return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+}
+
+// Prepared statements, opt-in. PostgreSQL parses and plans an unnamed statement on every call; for the
+// hottest fixed-shape reads (GET /v1/users/{id}) planning costs as much as running the query (issue 5,
+// bench/README.md). A statement built with `prepared()` is sent as a named statement instead, parsed and
+// planned once per pooled connection. Only for statements whose best plan does not depend on the values
+// (a lookup by primary key): a named statement may switch to a generic plan. PGlite just sees a comment.
+const PREPARED_MARK = /^\/\* prepared:([a-z0-9_]+) \*\//;
+
+/** `compiled` (any Kysely query's .compile()) as the named statement `name`, with `parameters`. */
+export function prepared(name: string, compiled: { sql: string }, parameters: readonly unknown[]): CompiledQuery {
+  return CompiledQuery.raw(`/* prepared:${name} */ ${compiled.sql}`, [...parameters]);
+}
+
+/** The node-postgres pool as Kysely sees it, with statements marked by `prepared()` sent named. */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    // A schema change can make a statement's result type change under it (a migration adding a column to
+    // `users.*` from another process): then it is prepared again under a new name, once (outside a
+    // transaction; inside one the error aborts it and stands).
+    const generation = new Map<string, number>();
+    const named = (base: string, text: string, values: unknown[]) =>
+      client.query({ name: `${base}_${generation.get(base) ?? 0}`, text, values });
+    const query = async (text: string, values: unknown[]) => {
+      const base = PREPARED_MARK.exec(text)?.[1];
+      if (base === undefined) return client.query(text, values);
+      try {
+        return await named(base, text, values);
+      } catch (error) {
+        if ((error as { code?: string }).code !== '0A000') throw error; // cached plan must not change result type
+        generation.set(base, (generation.get(base) ?? 0) + 1);
+        return named(base, text, values);
+      }
+    };
+    return {
+      query: ((textOrCursor: unknown, values?: readonly unknown[]) =>
+        typeof textOrCursor === 'string' ? query(textOrCursor, [...(values ?? [])]) : client.query(textOrCursor as never)) as unknown as PostgresPoolClient['query'],
+      release: () => client.release(),
+    };
+  };
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      let wrapped = clients.get(client);
+      if (!wrapped) clients.set(client, (wrapped = wrap(client)));
+      return wrapped;
+    },
+    end: () => pool.end(),
+  };
 }
 
 /** Readiness probe: one round trip to the database. */

@@ -37,6 +37,14 @@ export interface UsersTable {
   primary_email_address_id: string | null;
   primary_phone_number_id: string | null;
   primary_web3_wallet_id: string | null;
+  /**
+   * Sort keys of the primary identifications (lower(email), phone, lower(wallet)) for order_by; a trigger
+   * keeps them in step with the three ids above (migration 0005). Only a bulk load that inserts
+   * users with primary ids before their identifications exist must set them itself.
+   */
+  primary_email_address_sort: Generated<string | null>;
+  primary_phone_number_sort: Generated<string | null>;
+  primary_web3_wallet_sort: Generated<string | null>;
   profile_image_id: string | null;
   banned: Generated<boolean>;
   locked_at: number | null;

@@ -1,4 +1,4 @@
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 
 // Two Ajv instances: query strings and path parameters arrive as text and are coerced (`limit=10`,
@@ -10,4 +10,13 @@ const strict = new Ajv({ ...common, coerceTypes: false });
 
 export function installValidator(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
+}
+
+/**
+ * The validator Fastify uses for JSON bodies, for callers that get a body from elsewhere (the bulk
+ * import reads users from a file): same Ajv, same options, so `validationError(validate.errors, 'body')`
+ * gives exactly the HTTP layer's errors.
+ */
+export function compileBodyValidator<T>(schema: object): ValidateFunction<T> {
+  return strict.compile<T>(schema);
 }

@@ -50,8 +50,14 @@ function toJwk(id: string, publicKeyPem: string) {
   return { use: 'sig', kty: 'RSA', kid: id, alg: 'RS256', n: jwk.n, e: jwk.e };
 }
 
+/**
+ * A retired key stays published this long after its last token's exp: verifiers accept a token a few
+ * seconds past exp (clock skew; @clerk/backend allows 5 s), and must still find its key then.
+ */
+export const RETIRED_KEY_GRACE_MS = 60_000;
+
 export async function getJwks(deps: KeyDeps) {
-  const keys = await findPublishedKeys(deps.db, deps.clock.now());
+  const keys = await findPublishedKeys(deps.db, deps.clock.now() - RETIRED_KEY_GRACE_MS);
   return { keys: keys.map((k) => toJwk(k.id, k.public_key_pem)) };
 }
 

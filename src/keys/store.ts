@@ -5,13 +5,13 @@ export async function insertSigningKey(db: Executor, row: SigningKeyRow): Promis
   await db.insertInto('signing_keys').values(row).execute();
 }
 
-/** Keys that belong in the JWKS: the current ones, and retired ones whose tokens may still be valid. */
-export async function findPublishedKeys(db: Executor, nowMs: number): Promise<SigningKeyRow[]> {
+/** Keys that belong in the JWKS: the current ones, and retired ones with a token expiring after `sinceMs`. */
+export async function findPublishedKeys(db: Executor, sinceMs: number): Promise<SigningKeyRow[]> {
   return db
     .selectFrom('signing_keys')
     .selectAll()
     .where((eb) =>
-      eb.or([eb('retired_at', 'is', null), eb('max_token_expires_at', '>', nowMs)]),
+      eb.or([eb('retired_at', 'is', null), eb('max_token_expires_at', '>', sinceMs)]),
     )
     .orderBy('created_at', 'desc')
     .execute();

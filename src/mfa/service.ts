@@ -11,6 +11,7 @@ import {
   clearPhoneSecondFactors,
   consumeBackupCode,
   findMfaCredentials,
+  hasSecondFactor,
   markTotpStepUsed,
   stampMfaDisabledIfNone,
   type MfaPatch,
@@ -96,13 +97,19 @@ async function matchCode(
   return undefined;
 }
 
-/** DELETE /v1/users/{id}/totp, /backup_code and /mfa. */
+/**
+ * DELETE /v1/users/{id}/totp, /backup_code and /mfa. mfa_disabled_at is stamped only when the user had a
+ * second factor before and has none after, as PATCH /v1/users/{id} does: deleting what was never there
+ * (or deleting it twice) does not move it.
+ */
 export async function disableMfa(deps: MfaDeps, userId: string, what: 'totp' | 'backup_code' | 'all'): Promise<void> {
   await inTransaction(deps.db, async (db) => {
     const now = deps.clock.now();
+    const hadMfa = await hasSecondFactor(db, userId);
+    if (hadMfa === undefined) throw userNotFound(userId);
     const patch: MfaPatch = what === 'totp' ? { totp_secret: null } : what === 'backup_code' ? { backup_codes: null } : { totp_secret: null, backup_codes: null };
     if (!(await clearMfaById(db, userId, patch, now))) throw userNotFound(userId);
     if (what === 'all') await clearPhoneSecondFactors(db, userId, now);
-    await stampMfaDisabledIfNone(db, userId, now);
+    if (hadMfa) await stampMfaDisabledIfNone(db, userId, now);
   });
 }

@@ -63,6 +63,19 @@ export async function clearPhoneSecondFactors(db: Executor, userId: string, nowM
             where user_id = ${userId} and (reserved_for_second_factor or default_second_factor)`.execute(db);
 }
 
+/**
+ * Whether the user has any second factor (TOTP, backup codes, a second-factor phone); undefined when
+ * the user does not exist. Read (and the row locked) before a DELETE, so mfa_disabled_at moves only
+ * when something was actually turned off.
+ */
+export async function hasSecondFactor(db: Executor, userId: string): Promise<boolean | undefined> {
+  const result = await sql<{ has: boolean }>`
+    select (totp_secret is not null or backup_codes is not null
+            or exists (select 1 from phone_numbers p where p.user_id = users.id and p.reserved_for_second_factor)) as has
+    from users where id = ${userId} for update`.execute(db);
+  return result.rows[0]?.has;
+}
+
 /** Stamps mfa_disabled_at when the user has no second factor left. */
 export async function stampMfaDisabledIfNone(db: Executor, userId: string, nowMs: number): Promise<void> {
   await sql`

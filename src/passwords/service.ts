@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { Executor } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import { ClerkError, paramError } from '../http/clerk-error.js';
 import { readSettings } from '../instance/settings.js';
 import type { Clock } from '../lib/clock.js';
+import { createLimiter } from '../lib/limiter.js';
 import { assertNotLocked, recordFailedVerification, recordSuccessfulVerification } from '../lockout/service.js';
 import { defaultHasher, hashers, isPasswordHasherName } from './hashers/index.js';
 import { DigestFormatError } from './hashers/hasher.js';
@@ -66,7 +69,7 @@ export async function preparePassword(
       throw paramError('form_password_pwned', 'password');
     }
   }
-  return { password_digest: await defaultHasher.hash(password), password_hasher: defaultHasher.name };
+  return { password_digest: await hashing(() => defaultHasher.hash(password)), password_hasher: defaultHasher.name };
 }
 
 /**
@@ -79,23 +82,31 @@ export async function passwordMatches(
 ): Promise<boolean> {
   const name = stored?.password_hasher;
   if (!stored?.password_digest || !name || !isPasswordHasherName(name)) {
-    await defaultHasher.verify(await decoyDigest(), password);
+    const decoyDigest = await decoy();
+    await hashing(() => defaultHasher.verify(decoyDigest, password));
     return false;
   }
   try {
-    return await hashers[name].verify(stored.password_digest, password);
+    const digest = stored.password_digest;
+    return await hashing(() => hashers[name].verify(digest, password));
   } catch (error) {
     if (error instanceof DigestFormatError) return false;
     throw error;
   }
 }
 
-let decoy: Promise<string> | undefined;
+let decoyPromise: Promise<string> | undefined;
 /** A digest of a random password, made once per process, for decoy verifies. */
-function decoyDigest(): Promise<string> {
-  decoy ??= defaultHasher.hash(`decoy-${Math.random()}-${Date.now()}`);
-  return decoy;
+function decoy(): Promise<string> {
+  decoyPromise ??= defaultHasher.hash(`decoy-${randomBytes(16).toString('hex')}`);
+  return decoyPromise;
 }
+
+/**
+ * Hashing runs on libuv's thread pool (4 threads by default). On a small machine, letting all of them
+ * hash at once leaves no core for the event loop, so at most cores − 1 hashes run together.
+ */
+const hashing = createLimiter(Math.max(1, availableParallelism() - 1));
 
 export interface VerifyDeps {
   db: Executor;
@@ -104,8 +115,9 @@ export interface VerifyDeps {
 
 /**
  * POST /v1/users/{id}/verify_password. A locked user is refused before any hashing; a failure counts
- * towards the lockout; a success clears the count and, when the digest came from a legacy hasher,
- * replaces it with a fresh default-algorithm digest (so weak digests disappear as users sign in).
+ * towards the lockout; a success clears the count and, when the digest came from a legacy hasher (or
+ * is an argon2id digest below OWASP's parameters), replaces it with a fresh default-algorithm digest,
+ * so weak digests disappear as users sign in.
  */
 export async function verifyUserPassword(deps: VerifyDeps, userId: string, password: string): Promise<void> {
   const user = await findPasswordCredentials(deps.db, userId);
@@ -118,7 +130,8 @@ export async function verifyUserPassword(deps: VerifyDeps, userId: string, passw
     await recordFailedVerification(deps.db, userId, lockout, deps.clock.now());
     throw paramError('incorrect_password', 'password');
   }
-  const upgrade = user.password_hasher !== defaultHasher.name ? await defaultHasher.hash(password) : undefined;
+  const legacy = user.password_hasher !== defaultHasher.name || defaultHasher.needsRehash(user.password_digest);
+  const upgrade = legacy ? await hashing(() => defaultHasher.hash(password)) : undefined;
   await inTransaction(deps.db, async (db) => {
     await recordSuccessfulVerification(db, userId);
     if (upgrade) {

@@ -36,11 +36,16 @@ async function sessionsChanged(deps: Pick<Deps, 'onSessionChange'>, db: Executor
   if (sessions.length > 0) await deps.onSessionChange?.(db, change, sessions);
 }
 
-/** The status a client sees: an active session past its expiry or abandonment reads as such. */
+/**
+ * The status a client sees: an active session past its expiry or abandonment reads as such. The first
+ * deadline reached decides, and sticks: an expired session does not turn abandoned later (nor does a
+ * session that reaches a max lifetime over 30 days, where abandon_at = expire_at, read abandoned).
+ * Keep in step with statusCondition in store.ts.
+ */
 export function effectiveStatus(row: SessionRow, nowMs: number): SessionStatus {
   if (row.status !== 'active') return row.status;
+  if (row.expire_at <= nowMs && row.expire_at <= row.abandon_at) return 'expired';
   if (row.abandon_at <= nowMs) return 'abandoned';
-  if (row.expire_at <= nowMs) return 'expired';
   return 'active';
 }
 
@@ -59,31 +64,34 @@ export async function createSession(deps: SessionDeps, userId: string, keyEnviro
   if (keyEnvironment !== 'test') {
     throw new ClerkError('request_invalid_for_environment', { long_message: 'Request only valid for development instances.' });
   }
-  const user = await findUserSignInState(deps.db, userId);
-  if (!user) throw new ClerkError('resource_not_found', { long_message: `No user was found with id ${userId}` });
-  if (user.banned) throw new ClerkError('user_banned');
-  const now = deps.clock.now();
-  assertNotLocked(user, now);
   const { sessions: settings } = await readSettings(deps.db);
-  const expireAt = now + settings.max_lifetime * 1000;
-  const row: SessionRow = {
-    id: newId('sess', now),
-    user_id: userId,
-    client_id: newId('client', now),
-    status: 'active',
-    last_active_at: now,
-    expire_at: expireAt,
-    abandon_at: Math.max(expireAt, now + ABANDON_AFTER_MS),
-    created_at: now,
-    updated_at: now,
-  };
-  await inTransaction(deps.db, async (db) => {
+  // The user's row is locked while the session is written: a concurrent ban or lock either commits
+  // first (and is seen here) or waits for this session (and then revokes it). Checked outside the
+  // transaction, a ban could slip in between and leave a banned user with an active session.
+  return inTransaction(deps.db, async (db) => {
+    const user = await findUserSignInState(db, userId);
+    if (!user) throw new ClerkError('resource_not_found', { long_message: `No user was found with id ${userId}` });
+    if (user.banned) throw new ClerkError('user_banned');
+    const now = deps.clock.now();
+    assertNotLocked(user, now);
+    const expireAt = now + settings.max_lifetime * 1000;
+    const row: SessionRow = {
+      id: newId('sess', now),
+      user_id: userId,
+      client_id: newId('client', now),
+      status: 'active',
+      last_active_at: now,
+      expire_at: expireAt,
+      abandon_at: Math.max(expireAt, now + ABANDON_AFTER_MS),
+      created_at: now,
+      updated_at: now,
+    };
     await insertClient(db, { id: row.client_id, created_at: now });
     await insertSession(db, row);
     await touchUserSignIn(db, userId, now, dayOf(now));
     await sessionsChanged(deps, db, 'session.created', [row]);
+    return row;
   });
-  return row;
 }
 
 export async function getSession(deps: { db: Executor }, id: string): Promise<SessionRow> {
@@ -123,6 +131,17 @@ export async function revokeUserSessions(deps: Pick<Deps, 'clock' | 'onSessionCh
   await inTransaction(deps.db, async (db) => {
     const revoked = await updateActiveSessions(db, { userId }, 'revoked', deps.clock.now());
     await sessionsChanged(deps, db, 'session.revoked', revoked);
+  });
+}
+
+/**
+ * Before a user is deleted: its sessions go with it (the database cascade deletes them); the ones still
+ * active are reported as session.removed first, so listeners hear about every session that ends.
+ */
+export async function removeUserSessions(deps: Pick<Deps, 'clock' | 'onSessionChange'> & { db: Executor }, userId: string) {
+  await inTransaction(deps.db, async (db) => {
+    const removed = await updateActiveSessions(db, { userId }, 'removed', deps.clock.now());
+    await sessionsChanged(deps, db, 'session.removed', removed);
   });
 }
 

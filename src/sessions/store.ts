@@ -14,12 +14,13 @@ export async function findSessionById(db: Executor, id: string): Promise<Session
   return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** What creating a session needs to know about its user. */
+/** What creating a session needs to know about its user; locks the row (call it in a transaction). */
 export async function findUserSignInState(db: Executor, userId: string) {
   return db
     .selectFrom('users')
     .select(['id', 'banned', 'locked_at', 'lockout_expires_at', 'failed_verification_attempts'])
     .where('id', '=', userId)
+    .forUpdate()
     .executeTakeFirst();
 }
 
@@ -72,9 +73,9 @@ function statusCondition(status: SessionStatus, nowMs: number) {
     case 'active':
       return sql<boolean>`status = 'active' and expire_at > ${nowMs} and abandon_at > ${nowMs}`;
     case 'expired':
-      return sql<boolean>`(status = 'expired' or (status = 'active' and expire_at <= ${nowMs} and abandon_at > ${nowMs}))`;
+      return sql<boolean>`(status = 'expired' or (status = 'active' and expire_at <= ${nowMs} and expire_at <= abandon_at))`;
     case 'abandoned':
-      return sql<boolean>`(status = 'abandoned' or (status = 'active' and abandon_at <= ${nowMs}))`;
+      return sql<boolean>`(status = 'abandoned' or (status = 'active' and abandon_at <= ${nowMs} and abandon_at < expire_at))`;
     default:
       return sql<boolean>`status = ${status}`;
   }

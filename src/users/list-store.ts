@@ -1,29 +1,13 @@
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../db/database.js';
+import { applyFilters, contains, queryMatches, queryMatchesRow, type QueryFilter, type UserFilters } from './list-filters.js';
 import { selectFullUsers, type FullUserRow } from './store.js';
 
-/** The filters of GET /v1/users and /v1/users/count, already split and lowercased by the service. */
-export interface UserFilters {
-  emailAddresses?: string[];
-  phoneNumbers?: string[];
-  usernames?: string[];
-  web3Wallets?: string[];
-  userIds?: { include: string[]; exclude: string[] };
-  externalIds?: { include: string[]; exclude: string[] };
-  /** Organizations do not exist yet: any included organization matches no user. */
-  organizationIds?: { include: string[]; exclude: string[] };
-  query?: string;
-  emailAddressQuery?: string;
-  phoneNumberQuery?: string;
-  usernameQuery?: string;
-  nameQuery?: string;
-  banned?: boolean;
-  lastActiveAtBefore?: number;
-  lastActiveAtAfter?: number;
-  createdAtBefore?: number;
-  createdAtAfter?: number;
-}
+// GET /v1/users and /v1/users/count at scale (issue 5; plans in bench/README.md). Filters are in
+// list-filters.ts; this file orders, pages and counts, and picks how to apply the filters the planner
+// cannot cost on its own.
+
+export type { UserFilters } from './list-filters.js';
 
 export type UserOrderField =
   | 'created_at'
@@ -42,94 +26,144 @@ export interface UserOrder {
   direction: 'asc' | 'desc';
 }
 
-type Eb = ExpressionBuilder<Database, 'users'>;
+/**
+ * The column each order_by sorts on; every one has a btree on (column, id). The primary email, phone and
+ * wallet sort by the copies migration 0005 keeps on `users`.
+ */
+const SORT_KEYS: Record<UserOrderField, { column: string; nullable: boolean }> = {
+  created_at: { column: 'created_at', nullable: false },
+  updated_at: { column: 'updated_at', nullable: false },
+  email_address: { column: 'primary_email_address_sort', nullable: true },
+  phone_number: { column: 'primary_phone_number_sort', nullable: true },
+  web3wallet: { column: 'primary_web3_wallet_sort', nullable: true },
+  first_name: { column: 'first_name', nullable: true },
+  last_name: { column: 'last_name', nullable: true },
+  username: { column: 'username', nullable: true },
+  last_active_at: { column: 'last_active_at', nullable: true },
+  last_sign_in_at: { column: 'last_sign_in_at', nullable: true },
+};
 
-/** `%term%` for LIKE, with LIKE's own wildcards escaped. Pattern matching of lower(...) uses pg_trgm indexes. */
-function contains(term: string): string {
-  return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+// Two kinds of filter defeat the planner when a page is wanted in some order:
+// - `query`: it sees six trigram scans, not how many distinct users they find (it assumes 200). A rare
+//   term is best served by collecting the matching users and sorting them; a common one (`son`: 100,000
+//   users) by walking the order and testing users one by one until the page is full. The matches are
+//   first counted up to a cap, which costs little either way (the scans stop there), and that decides.
+// - a created_at / last_active_at range with another order: the planner walks the order's index expecting
+//   matches spread evenly, but time correlates with ids, updated_at, sign-ins…, so they may all sit at the
+//   far end (created_at_after=last month & order_by=updated_at read all 1M users in 3 s).
+// Either way the page is first looked for in a bounded walk of the order (`walkRows` users), which is
+// exact when it fills the page; otherwise the filters are applied first and their matches sorted, which
+// costs as many users as match.
+
+export interface ListTuning {
+  /** Matches of `query` beyond which walking the order is cheaper than sorting all of them. */
+  queryMatchCap: number;
+  /** How many users a walk tests before it gives up, for a page of `limit` at `offset`. */
+  walkRows: (limit: number, offset: number) => number;
 }
 
-function emailUsers(eb: Eb, pattern: string) {
-  return eb('users.id', 'in', eb.selectFrom('email_addresses').select('user_id').where(sql<boolean>`lower(email_address) like ${pattern}`));
-}
-function phoneUsers(eb: Eb, pattern: string) {
-  return eb('users.id', 'in', eb.selectFrom('phone_numbers').select('user_id').where(sql<boolean>`phone_number like ${pattern}`));
-}
-function walletUsers(eb: Eb, pattern: string) {
-  return eb('users.id', 'in', eb.selectFrom('web3_wallets').select('user_id').where(sql<boolean>`lower(web3_wallet) like ${pattern}`));
-}
-const fullName = sql`lower(coalesce(users.first_name, '') || ' ' || coalesce(users.last_name, ''))`;
+export const DEFAULT_TUNING: ListTuning = {
+  // Measured at 1M users: sorting 5,000 matches and walking to a page at 0.5 % density take ~20 ms each.
+  queryMatchCap: 5000,
+  // At that density a page is expected within 200 users per row.
+  walkRows: (limit, offset) => Math.max(10_000, 500 * (limit + offset)),
+};
 
-function applyFilters<O>(query: SelectQueryBuilder<Database, 'users', O>, f: UserFilters) {
-  let q = query;
-  if (f.emailAddresses?.length) {
-    const list = f.emailAddresses;
-    q = q.where((eb) =>
-      eb('users.id', 'in', eb.selectFrom('email_addresses').select('user_id').where(sql<boolean>`lower(email_address) in (${sql.join(list)})`)),
+// Typed loosely inside the page builder: every branch selects the same three columns (id, k, g).
+type AnyQuery = SelectQueryBuilder<any, any, any>;
+
+/** How one page is read. */
+interface PageStrategy {
+  filters: UserFilters;
+  query?: QueryFilter;
+  /** Walk the order for at most `rows` users, then apply `after` (filters and query term) to those. */
+  walk?: { rows: number; after: UserFilters; term?: string };
+  /** Sort the filtered users rather than walk an index in order (the fallback of a walk). */
+  sortAfterFilter?: boolean;
+}
+
+/**
+ * The ids of one page, with the sort key `k` and a group `g` (0, then 1 for users without the key).
+ *
+ * Users without the sort value come last in either direction, and the id breaks ties so pages are
+ * stable. An ascending btree on (key, id) read forwards gives `asc nulls last`, but read backwards gives
+ * `desc nulls FIRST`; so a descending sort on a nullable key is two index scans: users with the key
+ * (backwards), then users without it (by id, backwards), each cut at offset + limit.
+ */
+function pageIds(db: Executor, s: PageStrategy, order: UserOrder, limit: number, offset: number) {
+  const { column, nullable } = SORT_KEYS[order.field];
+  const key = sql.ref(`users.${column}`);
+  const id = sql.ref('users.id');
+  const direction = order.direction === 'asc' ? sql`asc` : sql`desc`;
+  const split = nullable && order.direction === 'desc';
+  // coalesce(x, x) is x, but no index matches it: the planner has to filter first, then sort.
+  const sortable = (e: typeof key) => (s.sortAfterFilter ? sql`coalesce(${e}, ${e})` : e);
+  // Users without the key are ordered by id; `key desc` first changes nothing among them but lets the
+  // (key, id) btree serve it (read backwards from its nulls), which an IS NULL condition alone would not.
+  const ordered = (q: AnyQuery, group: 0 | 1): AnyQuery =>
+    q.orderBy(sql`${sortable(key)} ${group === 0 ? direction : sql`desc`}`).orderBy(sql`${sortable(id)} ${group === 0 ? direction : sql`desc`}`);
+  const branch = (group: 0 | 1, n: number, skip = 0): AnyQuery => {
+    let q: AnyQuery = applyFilters(db.selectFrom('users'), db, s.filters, s.query);
+    if (split) q = q.where(key, group === 0 ? 'is not' : 'is', null);
+    if (s.walk) {
+      const window = ordered(q.selectAll('users'), group).limit(s.walk.rows);
+      q = applyFilters(db.selectFrom(window.as('users')) as AnyQuery, db, s.walk.after);
+      if (s.walk.term) q = q.where(queryMatchesRow(s.walk.term));
+    }
+    return ordered(q.select(['users.id', key.as('k'), sql<number>`${sql.lit(group)}`.as('g')]), group).limit(n).offset(skip);
+  };
+  if (!split) return branch(0, limit, offset);
+  const both = db.selectFrom(branch(0, offset + limit).as('a')).selectAll().unionAll(db.selectFrom(branch(1, offset + limit).as('b')).selectAll());
+  return db.selectFrom(both.as('both')).selectAll().orderBy('g').orderBy(sql`k desc`).orderBy('id', 'desc').limit(limit).offset(offset);
+}
+
+/** The page's users (one statement), and for each the group of pageIds it came from. */
+async function readPage(db: Executor, s: PageStrategy, order: UserOrder, limit: number, offset: number) {
+  const direction = order.direction === 'asc' ? sql`asc` : sql`desc`;
+  // The page is found on the indexes first; only its rows then bring their identifications along.
+  const rows = await selectFullUsers(db)
+    .innerJoin(pageIds(db, s, order, limit, offset).as('page'), 'page.id', 'users.id')
+    .select('page.g as page_group')
+    .orderBy('page.g')
+    .orderBy(sql`page.k ${direction} nulls last`)
+    .orderBy(sql`users.id ${direction}`)
+    .execute();
+  return {
+    users: rows.map(({ page_group: _, ...user }) => user as unknown as FullUserRow),
+    groups: rows.map((r) => Number(r.page_group)),
+  };
+}
+
+/** Whether fewer than `rows` users have the sort key under `s`'s filters, i.e. a walk saw them all. */
+async function walkSawAll(db: Executor, s: PageStrategy, order: UserOrder, rows: number): Promise<boolean> {
+  const key = sql.ref(`users.${SORT_KEYS[order.field].column}`);
+  const window = applyFilters(db.selectFrom('users'), db, s.filters, s.query).where(key, 'is not', null).select(sql`1`.as('one')).limit(rows);
+  const { n } = await db.selectFrom(window.as('w')).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+  return Number(n) < rows;
+}
+
+type QueryPlan = QueryFilter | { by: 'walk'; pattern: string };
+
+async function planQuery(db: Executor, term: string | undefined, tuning: ListTuning): Promise<QueryPlan | undefined> {
+  if (!term) return undefined;
+  const pattern = contains(term);
+  const rows = await db.selectFrom(queryMatches(db, pattern).as('m')).select('m.user_id').limit(tuning.queryMatchCap + 1).execute();
+  if (rows.length > tuning.queryMatchCap) return { by: 'walk', pattern };
+  return { by: 'ids', ids: [...new Set(rows.map((r) => r.user_id))] };
+}
+
+/** The time ranges that may sit anywhere along `field`'s order, unless a selective filter narrows the users first. */
+function riskyRanges(f: UserFilters, field: UserOrderField, plan: QueryPlan | undefined): UserFilters | undefined {
+  const narrow =
+    plan?.by === 'ids' ||
+    [f.emailAddresses, f.phoneNumbers, f.usernames, f.web3Wallets, f.userIds?.include, f.externalIds?.include, f.organizationIds?.include].some(
+      (list) => list?.length,
     );
-  }
-  if (f.phoneNumbers?.length) {
-    const list = f.phoneNumbers;
-    q = q.where((eb) => eb('users.id', 'in', eb.selectFrom('phone_numbers').select('user_id').where('phone_number', 'in', list)));
-  }
-  if (f.web3Wallets?.length) {
-    const list = f.web3Wallets;
-    q = q.where((eb) =>
-      eb('users.id', 'in', eb.selectFrom('web3_wallets').select('user_id').where(sql<boolean>`lower(web3_wallet) in (${sql.join(list)})`)),
-    );
-  }
-  if (f.usernames?.length) q = q.where(sql<boolean>`lower(users.username) in (${sql.join(f.usernames)})`);
-  for (const [column, ids] of [
-    ['users.id', f.userIds],
-    ['users.external_id', f.externalIds],
-  ] as const) {
-    if (ids?.include.length) q = q.where(column, 'in', ids.include);
-    if (ids?.exclude.length) q = q.where((eb) => eb.or([eb(column, 'is', null), eb(column, 'not in', ids.exclude)]));
-  }
-  if (f.organizationIds?.include.length) q = q.where(sql<boolean>`false`);
-  if (f.query) {
-    const p = contains(f.query);
-    q = q.where((eb) =>
-      eb.or([
-        emailUsers(eb, p),
-        phoneUsers(eb, p),
-        walletUsers(eb, p),
-        sql<boolean>`lower(users.username) like ${p}`,
-        sql<boolean>`lower(users.id) like ${p}`,
-        sql<boolean>`${fullName} like ${p}`,
-      ]),
-    );
-  }
-  if (f.emailAddressQuery) {
-    const p = contains(f.emailAddressQuery);
-    q = q.where((eb) => emailUsers(eb, p));
-  }
-  if (f.phoneNumberQuery) {
-    const p = contains(f.phoneNumberQuery);
-    q = q.where((eb) => phoneUsers(eb, p));
-  }
-  if (f.usernameQuery) q = q.where(sql<boolean>`lower(users.username) like ${contains(f.usernameQuery)}`);
-  if (f.nameQuery) q = q.where(sql<boolean>`${fullName} like ${contains(f.nameQuery)}`);
-  if (f.banned !== undefined) q = q.where('users.banned', '=', f.banned);
-  if (f.lastActiveAtBefore !== undefined) q = q.where('users.last_active_at', '<', f.lastActiveAtBefore);
-  if (f.lastActiveAtAfter !== undefined) q = q.where('users.last_active_at', '>', f.lastActiveAtAfter);
-  if (f.createdAtBefore !== undefined) q = q.where('users.created_at', '<', f.createdAtBefore);
-  if (f.createdAtAfter !== undefined) q = q.where('users.created_at', '>', f.createdAtAfter);
-  return q;
-}
-
-/** The value a user sorts by: a column, or the value of its primary identification. */
-function orderExpression(field: UserOrderField) {
-  switch (field) {
-    case 'email_address':
-      return sql`(select lower(e.email_address) from email_addresses e where e.id = users.primary_email_address_id)`;
-    case 'phone_number':
-      return sql`(select p.phone_number from phone_numbers p where p.id = users.primary_phone_number_id)`;
-    case 'web3wallet':
-      return sql`(select lower(w.web3_wallet) from web3_wallets w where w.id = users.primary_web3_wallet_id)`;
-    default:
-      return sql.ref(`users.${field}`);
-  }
+  if (narrow) return undefined;
+  const ranges: UserFilters = {};
+  if (field !== 'created_at') Object.assign(ranges, { createdAtBefore: f.createdAtBefore, createdAtAfter: f.createdAtAfter });
+  if (field !== 'last_active_at') Object.assign(ranges, { lastActiveAtBefore: f.lastActiveAtBefore, lastActiveAtAfter: f.lastActiveAtAfter });
+  return Object.values(ranges).some((v) => v !== undefined) ? ranges : undefined;
 }
 
 export async function listUsers(
@@ -138,20 +172,43 @@ export async function listUsers(
   order: UserOrder,
   limit: number,
   offset: number,
+  tuning: ListTuning = DEFAULT_TUNING,
 ): Promise<FullUserRow[]> {
-  const direction = order.direction === 'asc' ? sql`asc` : sql`desc`;
-  const rows = await applyFilters(selectFullUsers(db), filters)
-    // Users without the sort value come last either way; the id breaks ties so pages are stable.
-    .orderBy(sql`${orderExpression(order.field)} ${direction} nulls last`)
-    .orderBy(sql`users.id ${direction}`)
-    .limit(limit)
-    .offset(offset)
-    .execute();
-  return rows as FullUserRow[];
+  const plan = await planQuery(db, filters.query, tuning);
+  const ranges = riskyRanges(filters, order.field, plan);
+  if (plan?.by !== 'walk' && !ranges) return (await readPage(db, { filters, query: plan }, order, limit, offset)).users;
+
+  const rows = tuning.walkRows(limit, offset);
+  const within: UserFilters = { ...filters, ...Object.fromEntries(Object.keys(ranges ?? {}).map((k) => [k, undefined])) };
+  const walk: PageStrategy = {
+    filters: within,
+    ...(plan?.by === 'ids' ? { query: plan } : {}),
+    walk: { rows, after: ranges ?? {}, ...(plan?.by === 'walk' ? { term: plan.pattern } : {}) },
+  };
+  const { users, groups } = await readPage(db, walk, order, limit, offset);
+  // The walk's page is exact when it is full and nothing before it was cut off: either it all comes from
+  // the users with the sort key, or the walk over those saw every one of them.
+  if (users.length === limit && (groups.every((g) => g === 0) || (await walkSawAll(db, walk, order, rows)))) return users;
+  const query: QueryFilter | undefined = plan?.by === 'walk' ? { by: 'union', pattern: plan.pattern } : plan;
+  return (await readPage(db, { filters, query, sortAfterFilter: ranges !== undefined }, order, limit, offset)).users;
 }
 
-export async function countUsers(db: Executor, filters: UserFilters): Promise<number> {
-  const row = await applyFilters(db.selectFrom('users'), filters)
+export async function countUsers(db: Executor, filters: UserFilters, tuning: ListTuning = DEFAULT_TUNING): Promise<number> {
+  const plan = await planQuery(db, filters.query, tuning);
+  if (plan?.by === 'walk') {
+    const { query: _, ...others } = filters;
+    // A common term alone: count the distinct matching ids without reading their users (half the time;
+    // every identification's user exists, by foreign key).
+    if (Object.values(others).every((v) => v === undefined)) {
+      const matches = await db
+        .selectFrom(queryMatches(db, plan.pattern).as('m'))
+        .select((eb) => eb.fn.count<string | number>('m.user_id').distinct().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(matches.n);
+    }
+  }
+  const query: QueryFilter | undefined = plan?.by === 'walk' ? { by: 'union', pattern: plan.pattern } : plan;
+  const row = await applyFilters(db.selectFrom('users'), db, filters, query)
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);

@@ -23,6 +23,13 @@ function lockState(row: FullUserRow, nowMs: number) {
   return { locked, lockout_expires_in_seconds: expiresIn };
 }
 
+/** After a lockout expires the count starts afresh (lockout/store.ts), so every attempt is available again. */
+function attemptsRemaining(row: FullUserRow, ctx: UserViewContext): number | null {
+  if (ctx.maxAttempts === null) return null;
+  const lockoutOver = row.locked_at !== null && row.lockout_expires_at !== null && row.lockout_expires_at <= ctx.nowMs;
+  return lockoutOver ? ctx.maxAttempts : Math.max(0, ctx.maxAttempts - row.failed_verification_attempts);
+}
+
 /**
  * A user row → Clerk's User JSON. Secrets (password digest, TOTP secret, backup codes) never appear:
  * only the booleans derived from them. Do not rename the JSON fields.
@@ -60,8 +67,7 @@ export function serializeUser(row: FullUserRow, ctx: UserViewContext) {
     last_sign_in_at: row.last_sign_in_at,
     banned: row.banned,
     ...lockState(row, ctx.nowMs),
-    verification_attempts_remaining:
-      ctx.maxAttempts === null ? null : Math.max(0, ctx.maxAttempts - row.failed_verification_attempts),
+    verification_attempts_remaining: attemptsRemaining(row, ctx),
     created_at: row.created_at,
     updated_at: row.updated_at,
     delete_self_enabled: row.delete_self_enabled,

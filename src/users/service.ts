@@ -4,7 +4,6 @@ import type { UserPatch } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { ClerkError, clerkErrorEntry, paramError } from '../http/clerk-error.js';
 import {
-  addInitialIdentifications,
   countIdentifications,
   setPrimaryIdentification,
   userNotFound,
@@ -15,16 +14,19 @@ import { deepMerge, type JsonObject } from '../lib/deep-merge.js';
 import { newId } from '../lib/ids.js';
 import { prepareBackupCodes, prepareTotpSecret } from '../mfa/service.js';
 import { readSettings } from '../instance/settings.js';
-import { revokeUserSessions } from '../sessions/service.js';
+import { removeUserSessions, revokeUserSessions } from '../sessions/service.js';
 import { preparePassword, removePassword } from '../passwords/service.js';
-import type { CreateUserInput, MetadataInput, UpdateUserInput } from './schemas.js';
+import type { PasswordPolicy } from '../passwords/policy.js';
+import { compileBodyValidator } from '../http/validator.js';
+import { validationError } from '../http/validation.js';
+import { insertNewUsers, type NewUserRecords } from './bulk-store.js';
+import { CreateUserBody, type CreateUserInput, type MetadataInput, type UpdateUserInput } from './schemas.js';
 import type { UserViewContext } from './serialize.js';
 import {
   deleteUserById,
   findFullUserById,
   findUserByIdForUpdate,
   insertPendingNotification,
-  insertUser,
   updateUserById,
   type FullUserRow,
 } from './store.js';
@@ -58,60 +60,87 @@ export async function getUser(deps: { db: Executor }, id: string): Promise<FullU
   return user;
 }
 
-/** POST /v1/users. Every identifier is verified (strategy admin); the first of each kind is primary. */
-export async function createUser(deps: UserDeps, input: CreateUserInput): Promise<FullUserRow> {
+/** A user that passed every rule of POST /v1/users, as the rows to insert (first of each kind primary). */
+export type PreparedUser = NewUserRecords;
+
+export interface PrepareOptions {
+  /** The instance's password policy, read once by a caller that prepares many users (the import). */
+  passwordPolicy?: PasswordPolicy;
+}
+
+const checkCreateUserBody = compileBodyValidator<CreateUserInput>(CreateUserBody);
+
+/**
+ * The rules of POST /v1/users, for one user: the body schema (with the HTTP layer's Ajv and error
+ * mapping), identifier formats, username, names, metadata size, timestamps, the password policy or the
+ * digest's format, the TOTP secret (sealed) and backup codes (hashed). Throws the ClerkError POST would
+ * answer with; returns the rows to insert. Uniqueness is the database's job, at insert time.
+ */
+export async function prepareNewUser(deps: Pick<UserDeps, 'db' | 'clock' | 'secretBox' | 'hibp'>, body: unknown, options: PrepareOptions = {}): Promise<PreparedUser> {
+  if (!checkCreateUserBody(body)) throw validationError(checkCreateUserBody.errors ?? [], 'body');
+  const input = body;
   const errors = [...identifierListErrors(input), ...usernameErrors(input.username), ...nameErrors(input), ...metadataErrors(input)];
   const createdAt = timestampField(input.created_at, 'created_at', errors);
   const legalAcceptedAt = timestampField(input.legal_accepted_at, 'legal_accepted_at', errors);
   throwIfAny(errors);
-  // The slow parts (hashing) run before the transaction opens, so it stays short.
-  const password = await passwordFields(deps, input);
+  // The slow parts (hashing) run before any transaction opens, so it stays short.
+  const password = options.passwordPolicy
+    ? await preparePassword(input, { policy: options.passwordPolicy, isPwnedOnline: deps.hibp })
+    : await passwordFields(deps, input);
   const totpSecret = input.totp_secret != null ? prepareTotpSecret(deps.secretBox, input.totp_secret) : null;
   const backupCodes = input.backup_codes?.length ? await prepareBackupCodes(input.backup_codes) : null;
 
   const now = deps.clock.now();
   const id = newId('user', now);
-  await inTransaction(deps.db, (db) =>
-    withUniqueIdentifiers(async () => {
-      await insertUser(db, {
-        id,
-        external_id: input.external_id ?? null,
-        username: input.username || null,
-        first_name: input.first_name ?? null,
-        last_name: input.last_name ?? null,
-        password_digest: password?.password_digest ?? null,
-        password_hasher: password?.password_hasher ?? null,
-        totp_secret: totpSecret,
-        backup_codes: backupCodes ? JSON.stringify(backupCodes) : null,
-        public_metadata: JSON.stringify(input.public_metadata ?? {}),
-        private_metadata: JSON.stringify(input.private_metadata ?? {}),
-        unsafe_metadata: JSON.stringify(input.unsafe_metadata ?? {}),
-        primary_email_address_id: null,
-        primary_phone_number_id: null,
-        primary_web3_wallet_id: null,
-        profile_image_id: null,
-        locked_at: null,
-        lockout_expires_at: null,
-        ...(input.delete_self_enabled != null ? { delete_self_enabled: input.delete_self_enabled } : {}),
-        ...(input.create_organization_enabled != null ? { create_organization_enabled: input.create_organization_enabled } : {}),
-        create_organizations_limit: input.create_organizations_limit ?? null,
-        legal_accepted_at: legalAcceptedAt ?? null,
-        last_sign_in_at: null,
-        last_active_at: null,
-        mfa_enabled_at: totpSecret || backupCodes ? now : null,
-        mfa_disabled_at: null,
-        created_at: createdAt ?? now,
-        updated_at: now,
-      });
-      const d = { db, clock: deps.clock };
-      await updateUserById(db, id, {
-        primary_email_address_id: await addInitialIdentifications(d, 'email_address', id, input.email_address ?? []),
-        primary_phone_number_id: await addInitialIdentifications(d, 'phone_number', id, input.phone_number ?? []),
-        primary_web3_wallet_id: await addInitialIdentifications(d, 'web3_wallet', id, input.web3_wallet ?? []),
-      });
-    }),
-  );
-  return getUser(deps, id);
+  const identifications = (values: string[] | undefined) =>
+    (values ?? []).map((value, i) => ({ id: newId('idn', now), value, created_at: now + i }));
+  const email_addresses = identifications(input.email_address);
+  const phone_numbers = identifications(input.phone_number);
+  const web3_wallets = identifications(input.web3_wallet);
+  return {
+    user: {
+      id,
+      external_id: input.external_id ?? null,
+      username: input.username || null,
+      first_name: input.first_name ?? null,
+      last_name: input.last_name ?? null,
+      password_digest: password?.password_digest ?? null,
+      password_hasher: password?.password_hasher ?? null,
+      totp_secret: totpSecret,
+      backup_codes: backupCodes,
+      public_metadata: input.public_metadata ?? {},
+      private_metadata: input.private_metadata ?? {},
+      unsafe_metadata: input.unsafe_metadata ?? {},
+      primary_email_address_id: email_addresses[0]?.id ?? null,
+      primary_phone_number_id: phone_numbers[0]?.id ?? null,
+      primary_web3_wallet_id: web3_wallets[0]?.id ?? null,
+      primary_email_address_sort: email_addresses[0]?.value.toLowerCase() ?? null,
+      primary_phone_number_sort: phone_numbers[0]?.value ?? null,
+      primary_web3_wallet_sort: web3_wallets[0]?.value.toLowerCase() ?? null,
+      delete_self_enabled: input.delete_self_enabled ?? null,
+      create_organization_enabled: input.create_organization_enabled ?? null,
+      create_organizations_limit: input.create_organizations_limit ?? null,
+      legal_accepted_at: legalAcceptedAt ?? null,
+      mfa_enabled_at: totpSecret || backupCodes ? now : null,
+      created_at: createdAt ?? now,
+      updated_at: now,
+    },
+    email_addresses,
+    phone_numbers,
+    web3_wallets,
+  };
+}
+
+/** The insert step of POST /v1/users: all or nothing, a taken identifier → 422 form_identifier_exists. */
+export async function insertPreparedUser(deps: { db: Executor }, user: PreparedUser): Promise<void> {
+  await inTransaction(deps.db, (db) => withUniqueIdentifiers(() => insertNewUsers(db, [user])));
+}
+
+/** POST /v1/users. Every identifier is verified (strategy admin); the first of each kind is primary. */
+export async function createUser(deps: UserDeps, input: CreateUserInput): Promise<FullUserRow> {
+  const prepared = await prepareNewUser(deps, input);
+  await insertPreparedUser(deps, prepared);
+  return getUser(deps, prepared.user.id);
 }
 
 function updateErrors(input: UpdateUserInput) {
@@ -222,8 +251,11 @@ function mfaTimestamps(
   return {};
 }
 
-export async function deleteUser(deps: { db: Executor }, id: string): Promise<void> {
-  if (!(await deleteUserById(deps.db, id))) throw userNotFound(id);
+export async function deleteUser(deps: Pick<Deps, 'clock' | 'onSessionChange'> & { db: Executor }, id: string): Promise<void> {
+  await inTransaction(deps.db, async (db) => {
+    await removeUserSessions({ ...deps, db }, id);
+    if (!(await deleteUserById(db, id))) throw userNotFound(id);
+  });
 }
 
 /**

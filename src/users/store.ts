@@ -1,5 +1,5 @@
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import type { Executor } from '../db/database.js';
+import { prepared, type Executor } from '../db/database.js';
 import type { NewUserRow, UserPatch, UserRow } from '../db/schema.js';
 
 export interface EmailJson {
@@ -70,8 +70,17 @@ export function selectFullUsers(db: Executor) {
   ]);
 }
 
+/** The statement of findFullUserById, compiled once (both engines compile PostgreSQL the same way). */
+let fullUserByIdSql: { sql: string } | undefined;
+
+/**
+ * GET /v1/users/{id}: one round trip, sent as a prepared statement (db/database.ts#prepared) because this is
+ * the hottest read and PostgreSQL would otherwise plan it afresh on every call.
+ */
 export async function findFullUserById(db: Executor, id: string): Promise<FullUserRow | undefined> {
-  return (await selectFullUsers(db).where('users.id', '=', id).executeTakeFirst()) as FullUserRow | undefined;
+  fullUserByIdSql ??= selectFullUsers(db).where('users.id', '=', '').compile();
+  const result = await db.executeQuery<FullUserRow>(prepared('find_full_user_by_id', fullUserByIdSql, [id]));
+  return result.rows[0];
 }
 
 /** The user's own row, locked for the rest of the transaction. */

@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
+import { assertError, buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
 
 // /v1/email_addresses: POST, GET, PATCH, DELETE, and what each does to the owning user.
 
 type Response = Awaited<ReturnType<typeof call>>;
 
-function assertError(res: Response, status: number, code: string, param?: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.errors[0].code, code, JSON.stringify(res.body));
-  if (param !== undefined) assert.equal(res.body.errors[0].meta?.param_name, param, JSON.stringify(res.body));
-}
 
 const ADMIN_VERIFICATION = { status: 'verified', strategy: 'admin', attempts: null, expire_at: null };
 const UNKNOWN_USER = 'user_doesnotexist000000000000000';

@@ -5,7 +5,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/deps.js';
 import { parseTotpSecret, timeStepAt, totpCode } from '../../src/mfa/totp.js';
-import { buildTestApp, call, createTestUser, fixedClock, type TestApp } from '../helper.js';
+import { assertError, buildTestApp, call, createTestUser, fixedClock, type TestApp } from '../helper.js';
 
 // Brute-force lockout (issue 3): failed verify_password and verify_totp calls count against the user in
 // the database; at max_attempts the user is locked for lockout_duration seconds (null: until unlocked).
@@ -18,10 +18,6 @@ const secret = parseTotpSecret(TOTP_SECRET);
 
 type Response = Awaited<ReturnType<typeof call>>;
 
-function assertError(res: Response, status: number, code: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.errors[0].code, code, JSON.stringify(res.body));
-}
 
 function assertLockedError(res: Response, expiresIn: number | null) {
   assertError(res, 403, 'user_locked');
@@ -117,7 +113,7 @@ test('lockout after failed verifications', async (t) => {
     assert.equal((await verifyPassword(ctx, user.id, PASSWORD)).status, 200);
   });
 
-  await t.test('GET /v1/users/{id} after a lockout expired → verification_attempts_remaining is max_attempts again', { todo: 'serialize.ts computes max_attempts − failed_verification_attempts and ignores that the lockout expired, so it reports 0 while the next failure would count as the first (lockout/store.ts restarts the count); the fix belongs in src/users/serialize.ts' }, async () => {
+  await t.test('GET /v1/users/{id} after a lockout expired → verification_attempts_remaining is max_attempts again', async () => {
     const user = await newUser();
     for (let i = 0; i < 3; i++) await verifyPassword(ctx, user.id, WRONG);
     clock.advance(61_000);

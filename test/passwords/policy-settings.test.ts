@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/deps.js';
-import { buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
+import { assertError, buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
 
 // The password policy as instance settings (GET/PATCH /v1/gatehouse/settings, a Gatehouse extension),
 // enforced on POST /v1/users and PATCH /v1/users/{id}; and the optional online Have I Been Pwned check,
@@ -14,11 +14,6 @@ import { buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '.
 
 type Response = Awaited<ReturnType<typeof call>>;
 
-function assertError(res: Response, status: number, code: string, param?: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.errors[0].code, code, JSON.stringify(res.body));
-  if (param !== undefined) assert.equal(res.body.errors[0].meta?.param_name, param, JSON.stringify(res.body));
-}
 
 const DEFAULTS = {
   object: 'gatehouse_settings',
@@ -378,6 +373,29 @@ test('online Have I Been Pwned range check (GATEHOUSE_HIBP_ONLINE)', async (t) =
       const before = range.seen.length;
       assertError(await createWith(online, { password: 'Sh0rt!' }), 422, 'form_password_length_too_short', 'password');
       assert.equal(range.seen.length, before);
+    });
+
+    await t.test('POST /v1/users while the range API hangs → 200 after the timeout (fails open)', async () => {
+      const hanging = createServer(() => {}); // accepts, never answers
+      await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+      const hangingConfig = loadConfig({
+        LOG_LEVEL: 'silent',
+        GATEHOUSE_DATA_DIR: '/nonexistent-gatehouse-test',
+        GATEHOUSE_HIBP_ONLINE: 'true',
+        GATEHOUSE_HIBP_URL: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/range`,
+      });
+      const hangingDeps = await createDeps(hangingConfig, { db: ctx.deps.db, clock: ctx.deps.clock, encryptionKey: randomBytes(32) });
+      const hangingApp = await buildApp(hangingDeps, { logger: false });
+      try {
+        const started = performance.now();
+        const res = await createWith({ app: hangingApp, deps: hangingDeps, auth: ctx.auth }, { password: PWNED });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.ok(performance.now() - started < 10_000, 'the check gives up after its timeout');
+      } finally {
+        await hangingApp.close();
+        hanging.closeAllConnections();
+        await new Promise<void>((resolve) => hanging.close(() => resolve()));
+      }
     });
 
     await t.test('POST /v1/users while the range API is down → 200 (fails open)', async () => {

@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildTestApp, call, createTestUser, type TestApp } from '../helper.js';
+import { assertError, buildTestApp, call, createTestUser, type TestApp } from '../helper.js';
 
 // /v1/phone_numbers: POST, GET, PATCH, DELETE, E.164, and reserved_for_second_factor.
 
 type Response = Awaited<ReturnType<typeof call>>;
 
-function assertError(res: Response, status: number, code: string, param?: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.errors[0].code, code, JSON.stringify(res.body));
-  if (param !== undefined) assert.equal(res.body.errors[0].meta?.param_name, param, JSON.stringify(res.body));
-}
 
 const ADMIN_VERIFICATION = { status: 'verified', strategy: 'admin', attempts: null, expire_at: null };
 const UNKNOWN_USER = 'user_doesnotexist000000000000000';

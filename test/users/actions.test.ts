@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
+import { assertError, buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
 
 // POST /v1/users/{id}/ban|unban|lock|unlock|verify_password and DELETE /v1/users/{id}.
 // @clerk/backend sends body-less calls as `Content-Type: application/json` with an empty body, so
@@ -8,11 +8,6 @@ import { buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '.
 
 type Response = Awaited<ReturnType<typeof call>>;
 
-function assertError(res: Response, status: number, code: string, param?: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.errors[0].code, code, JSON.stringify(res.body));
-  if (param !== undefined) assert.equal(res.body.errors[0].meta?.param_name, param, JSON.stringify(res.body));
-}
 
 /** A request exactly as @clerk/backend sends a body-less call: JSON content type, empty payload. */
 async function sdkStyle(ctx: TestApp, method: 'POST' | 'DELETE', url: string): Promise<Response> {

@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildTestApp, call, createTestUser, type TestApp } from '../helper.js';
+import { assertError, buildTestApp, call, createTestUser, type TestApp } from '../helper.js';
 
 // PATCH /v1/users/{id}/metadata deep-merges (null deletes at any depth, arrays replace);
 // PUT /v1/users/{id}/metadata replaces each object given and leaves the others.
 
 type Response = Awaited<ReturnType<typeof call>>;
 
-function assertError(res: Response, status: number, code: string, param?: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.errors[0].code, code, JSON.stringify(res.body));
-  if (param !== undefined) assert.equal(res.body.errors[0].meta?.param_name, param, JSON.stringify(res.body));
-}
 
 const merge = (ctx: TestApp, id: string, body: unknown) => call(ctx, 'PATCH', `/v1/users/${id}/metadata`, body);
 const replace = (ctx: TestApp, id: string, body: unknown) => call(ctx, 'PUT', `/v1/users/${id}/metadata`, body);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
+import { assertError, buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
 
 // PATCH /v1/users/{id}: every field of ../shared/spec/seed-update-user.txt, through the front door.
 // One database for the whole file; every subtest makes its own users.
@@ -18,11 +18,6 @@ const NEW_PASSWORD = 'New-Unlisted-Pass-93';
 
 type Response = Awaited<ReturnType<typeof call>>;
 
-function assertError(res: Response, status: number, code: string, param?: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.errors[0].code, code, JSON.stringify(res.body));
-  if (param !== undefined) assert.equal(res.body.errors[0].meta?.param_name, param, JSON.stringify(res.body));
-}
 
 let phoneCounter = 0;
 function uniquePhone(): string {

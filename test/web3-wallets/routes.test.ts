@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { buildTestApp, call, createTestUser, type TestApp } from '../helper.js';
+import { assertError, buildTestApp, call, createTestUser, type TestApp } from '../helper.js';
 
 // DELETE /v1/users/{user_id}/web3_wallets/{web3_wallet_identification_id} (UserWeb3WalletDelete).
 
 type Response = Awaited<ReturnType<typeof call>>;
 
-function assertError(res: Response, status: number, code: string, param?: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.errors[0].code, code, JSON.stringify(res.body));
-  if (param !== undefined) assert.equal(res.body.errors[0].meta?.param_name, param, JSON.stringify(res.body));
-}
 
 const wallet = () => `0x${randomBytes(20).toString('hex')}`;
 const ids = (list: { id: string }[]) => list.map((x) => x.id);

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_totp_replay.js';
 import * as m0003 from './0003_sessions.js';
+import * as m0005 from './0005_search_indexes.js';
 
 /**
  * Forward-only migrations, in order. A migration that has shipped is never edited: add a new file
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_totp_replay': m0002,
   '0003_sessions': m0003,
+  '0005_search_indexes': m0005,
 };

@@ -19,4 +19,9 @@ export const argon2id = {
   async hash(password: string) {
     return argon2Hash(password, { ...OWASP, algorithm: 2 /* Algorithm.Argon2id (a const enum) */ });
   },
-} satisfies Hasher & { hash(password: string): Promise<string> };
+  /** An (imported) argon2id digest weaker than OWASP's parameters is upgraded like a legacy one. */
+  needsRehash(digest: string): boolean {
+    const { memory, time } = parseArgon2(digest, 'argon2id');
+    return memory < OWASP.memoryCost || time < OWASP.timeCost;
+  },
+} satisfies Hasher & { hash(password: string): Promise<string>; needsRehash(digest: string): boolean };

@@ -1,0 +1,434 @@
+// Benchmark 1 (issue 5): `gatehouse import` of the seed file into PostgreSQL, against a raw COPY of the
+// same rows into the same tables, measured in the same run:
+//
+//   npx tsx bench/import.ts [--file bench/data/users-1m.jsonl] [--users 1000000] [--batch-size 2000]
+//   DATABASE_URL=postgres://… npx tsx bench/import.ts
+//
+// Each side gets a fresh schema built by the application's migrations (every index and trigger in place),
+// dropped at the end. The import runs exactly what the CLI runs (runImport: read, validate every row with
+// prepareNewUser, write in batches). The baseline is the database's own speed limit: the rows the import
+// would write (same values, same id scheme) are turned into COPY text beforehand, outside the clock, and
+// only the COPY statements are timed: the same batches (one transaction each, four COPYs: users, emails,
+// phones, wallets), the same session settings and the same number of connections as the import, so the
+// ratio is what reading, validating and conflict handling cost on top of the database's own work.
+// `--copy-single` adds the textbook form, one COPY per table in one transaction (on this machine it is
+// slower than batches: one backend, one core). Writes bench/results/import.json.
+// Target: 1,000,000 users in ≤ 90 s, and ≥ 50 % of the COPY rate.
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
+import { createDeps } from '../src/deps.js';
+import { createProgressReporter } from '../src/import/progress.js';
+import { runImport } from '../src/import/run.js';
+import { newId } from '../src/lib/ids.js';
+import { seedUsers } from './seed.js';
+import { BULK_SETTINGS } from '../src/users/bulk-store.js';
+
+const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+const { values: args } = parseArgs({
+  options: {
+    file: { type: 'string', default: 'bench/data/users-1m.jsonl' },
+    users: { type: 'string', default: '1000000' },
+    'batch-size': { type: 'string', default: '2000' },
+    writers: { type: 'string', default: '2' },
+    'copy-single': { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '1' },
+    'skip-copy': { type: 'boolean', default: false },
+    'skip-import': { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench/results/import.json' },
+  },
+});
+const url = process.env.DATABASE_URL || DEFAULT_URL;
+const users = Number(args.users);
+const batchSize = Number(args['batch-size']);
+const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+
+// CPU seconds, next to wall time: this machine is shared, and CPU time shows the cost of each side even
+// when a neighbour slows the clock. PostgreSQL runs here too, so its backends' CPU is read from /proc.
+const CLOCK_TICKS = 100;
+function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
+  } catch {
+    return 0; // not on this machine (a remote DATABASE_URL): only wall time is reported
+  }
+}
+
+/** The backends of the connections named `applicationName`, and their CPU so far. */
+async function backendCpu(admin: pg.Client, applicationName: string): Promise<Map<number, number>> {
+  const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [applicationName]);
+  return new Map(rows.map((r) => [r.pid, processCpuSeconds(r.pid)]));
+}
+
+function cpuDelta(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
+  return total;
+}
+
+/** The seed file, generated when missing; with --users below its size, its first lines. */
+async function seedFile(dir: string): Promise<string> {
+  let file = args.file!;
+  if (!existsSync(file)) {
+    console.error(`${file} is missing: generating ${users} users (seed 42)`);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeLines(file, (function* () {
+      for (const u of seedUsers(users, 42)) yield JSON.stringify(u);
+    })());
+  }
+  const lines = await countLines(file);
+  if (users < lines) {
+    const part = path.join(dir, `users-${users}.jsonl`);
+    let n = 0;
+    await writeLines(part, (async function* () {
+      for await (const line of readLines(file)) {
+        if (n++ >= users) return;
+        yield line;
+      }
+    })());
+    file = part;
+  }
+  return file;
+}
+
+async function writeLines(file: string, lines: Iterable<string> | AsyncIterable<string>) {
+  const out = createWriteStream(file);
+  let chunk = '';
+  for await (const line of lines) {
+    chunk += `${line}\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise<void>((done) => out.once('drain', () => done()));
+      chunk = '';
+    }
+  }
+  await new Promise<void>((resolve, reject) => out.end(chunk, () => resolve()).on('error', reject));
+}
+
+async function* readLines(file: string): AsyncGenerator<string> {
+  let carry = '';
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const parts = (carry + (chunk as string)).split('\n');
+    carry = parts.pop()!;
+    for (const p of parts) if (p) yield p;
+  }
+  if (carry) yield carry;
+}
+
+async function countLines(file: string): Promise<number> {
+  let n = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    for (let i = (chunk as Buffer).indexOf(10); i >= 0; i = (chunk as Buffer).indexOf(10, i + 1)) n++;
+  }
+  return n;
+}
+
+/** Every schema this run made: dropped at the end whatever happens. */
+const schemas: string[] = [];
+
+async function freshSchema(admin: pg.Client, prefix: string): Promise<string> {
+  const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
+  schemas.push(schema);
+  await admin.query('create extension if not exists pg_trgm with schema public');
+  await admin.query(`create schema ${schema}`);
+  return schema;
+}
+
+/** The URL with an application_name, so that the run's backends can be found in pg_stat_activity. */
+const named = (name: string) => `${url}${url.includes('?') ? '&' : '?'}application_name=${name}`;
+
+async function depsFor(schema: string) {
+  const db = await openDatabase({ kind: 'postgres', url: named(schema), schema: `${schema},public` });
+  const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url, GATEHOUSE_DATA_DIR: os.tmpdir() });
+  return createDeps(config, { db, encryptionKey: randomBytes(32) });
+}
+
+// ---- the baseline: COPY ------------------------------------------------------------------------------
+
+const COLUMNS = {
+  users: [
+    'id', 'external_id', 'username', 'first_name', 'last_name', 'password_digest', 'password_hasher', 'public_metadata',
+    'primary_email_address_id', 'primary_phone_number_id', 'primary_web3_wallet_id',
+    'primary_email_address_sort', 'primary_phone_number_sort', 'primary_web3_wallet_sort', 'created_at', 'updated_at',
+  ],
+  email_addresses: ['id', 'user_id', 'email_address', 'verified', 'created_at', 'updated_at'],
+  phone_numbers: ['id', 'user_id', 'phone_number', 'verified', 'created_at', 'updated_at'],
+  web3_wallets: ['id', 'user_id', 'web3_wallet', 'verified', 'created_at', 'updated_at'],
+} as const;
+type Table = keyof typeof COLUMNS;
+
+function copyField(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value !== 'string') return String(value);
+  return value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+}
+const copyLine = (values: (string | number | boolean | null | undefined)[]) => `${values.map(copyField).join('\t')}\n`;
+
+interface SeedRow {
+  external_id?: string;
+  username?: string;
+  first_name?: string;
+  last_name?: string;
+  email_address?: string[];
+  phone_number?: string[];
+  web3_wallet?: string[];
+  password_digest?: string;
+  password_hasher?: string;
+  public_metadata?: unknown;
+  created_at?: string;
+}
+
+/** COPY text of one batch of users, per table. */
+type CopyBatch = Record<Table, Buffer>;
+
+/** The rows the import writes for each seed line, in COPY text, cut into batches of `size` users (not timed). */
+async function copyBatches(file: string, size: number): Promise<CopyBatch[]> {
+  const batches: CopyBatch[] = [];
+  let text: Record<Table, string> = { users: '', email_addresses: '', phone_numbers: '', web3_wallets: '' };
+  let inBatch = 0;
+  const cut = () => {
+    batches.push(Object.fromEntries((Object.keys(text) as Table[]).map((t) => [t, Buffer.from(text[t])])) as CopyBatch);
+    text = { users: '', email_addresses: '', phone_numbers: '', web3_wallets: '' };
+    inBatch = 0;
+  };
+  const now = Date.now();
+  for await (const line of readLines(file)) {
+    const u = JSON.parse(line) as SeedRow;
+    const createdAt = u.created_at ? Date.parse(u.created_at) : now;
+    const id = newId('user', now);
+    const primaries: Partial<Record<Table, { id: string; sort: string }>> = {};
+    for (const [table, values, lower] of [
+      ['email_addresses', u.email_address, true],
+      ['phone_numbers', u.phone_number, false],
+      ['web3_wallets', u.web3_wallet, true],
+    ] as const) {
+      (values ?? []).forEach((value, i) => {
+        const idn = newId('idn', now);
+        if (i === 0) primaries[table] = { id: idn, sort: lower ? value.toLowerCase() : value };
+        text[table] += copyLine([idn, id, value, true, now + i, now + i]);
+      });
+    }
+    text.users += copyLine([
+      id, u.external_id, u.username, u.first_name, u.last_name, u.password_digest, u.password_hasher,
+      JSON.stringify(u.public_metadata ?? {}),
+      primaries.email_addresses?.id, primaries.phone_numbers?.id, primaries.web3_wallets?.id,
+      primaries.email_addresses?.sort, primaries.phone_numbers?.sort, primaries.web3_wallets?.sort, createdAt, now,
+    ]);
+    if (++inBatch === size) cut();
+  }
+  if (inBatch > 0) cut();
+  return batches;
+}
+
+/** COPY … FROM STDIN through node-postgres's submittable interface (no extra dependency). */
+class CopyIn {
+  private error: unknown;
+  private settle!: (error?: unknown) => void;
+  readonly done = new Promise<void>((resolve, reject) => (this.settle = (e) => (e ? reject(e) : resolve())));
+  constructor(readonly text: string, private readonly data: Buffer[]) {}
+  submit(connection: { query(text: string): void }) {
+    connection.query(this.text);
+  }
+  handleCopyInResponse(connection: { sendCopyFromChunk(b: Buffer): void; endCopyFrom(): void; stream: NodeJS.WritableStream }) {
+    void (async () => {
+      for (const buffer of this.data) {
+        for (let i = 0; i < buffer.length; i += 1 << 20) {
+          connection.sendCopyFromChunk(buffer.subarray(i, i + (1 << 20)));
+          if ((connection.stream as unknown as { writableNeedDrain?: boolean }).writableNeedDrain) {
+            await new Promise<void>((done) => connection.stream.once('drain', () => done()));
+          }
+        }
+      }
+      connection.endCopyFrom();
+    })();
+  }
+  handleError(error: unknown) {
+    this.error = error;
+  }
+  handleReadyForQuery() {
+    this.settle(this.error);
+  }
+  handleCommandComplete() {}
+  handleRowDescription() {}
+  handleDataRow() {}
+  handleEmptyQuery() {}
+  handleCopyData() {}
+  handlePortalSuspended() {}
+}
+
+async function copyInto(client: pg.Client, parts: CopyBatch[]) {
+  await client.query('begin');
+  // The import's batches run with the same settings (users/bulk-store.ts tuneBulkTransaction).
+  await client.query(`select set_config('work_mem', $1, true), set_config('gin_pending_list_limit', $2, true)`, [
+    BULK_SETTINGS.work_mem,
+    BULK_SETTINGS.gin_pending_list_limit,
+  ]);
+  for (const table of Object.keys(COLUMNS) as Table[]) {
+    const copy = new CopyIn(`copy ${table} (${COLUMNS[table].join(', ')}) from stdin`, parts.map((p) => p[table]));
+    void client.query(copy as never);
+    await copy.done;
+  }
+  await client.query('commit');
+}
+
+/**
+ * Times COPY of the prepared batches into a fresh schema: `connections` clients take batches in turn
+ * (as the import's writers do), or with `single` one client copies everything in one transaction.
+ */
+async function copyBaseline(admin: pg.Client, batches: CopyBatch[], options: { connections: number; single: boolean }) {
+  const schema = await freshSchema(admin, 'bench_copy');
+  const deps = await depsFor(schema); // migrations
+  await deps.db.destroy();
+  const clients = await Promise.all(
+    Array.from({ length: options.single ? 1 : options.connections }, async () => {
+      const client = new pg.Client({ connectionString: named(schema), options: `-c search_path=${schema},public` });
+      await client.connect();
+      return client;
+    }),
+  );
+  try {
+    await admin.query('checkpoint');
+    const dbBefore = await backendCpu(admin, schema);
+    const started = performance.now();
+    if (options.single) await copyInto(clients[0]!, batches);
+    else {
+      let next = 0;
+      await Promise.all(clients.map(async (client) => {
+        for (let i = next++; i < batches.length; i = next++) await copyInto(client, [batches[i]!]);
+      }));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const dbCpu = cpuDelta(dbBefore, await backendCpu(admin, schema));
+    const count = Number((await admin.query(`select count(*) from ${schema}.users`)).rows[0].count);
+    return { seconds, users: count, schema, dbCpu };
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+    await admin.query(`drop schema ${schema} cascade`);
+  }
+}
+
+// ---- the import ------------------------------------------------------------------------------------------
+
+async function importRun(admin: pg.Client, file: string) {
+  const schema = await freshSchema(admin, 'bench_import');
+  const deps = await depsFor(schema);
+  try {
+    await admin.query('checkpoint');
+    console.error(`import: ${file} (batches of ${batchSize}, ${args.writers} writer(s))…`);
+    const dbBefore = await backendCpu(admin, schema);
+    const nodeBefore = process.cpuUsage();
+    const reporter = createProgressReporter(process.stderr, { intervalMs: process.stderr.isTTY ? 200 : 10_000 });
+    const summary = await runImport(deps, {
+      file,
+      format: 'jsonl',
+      batchSize,
+      writers: Number(args.writers),
+      rejectsPath: path.join(os.tmpdir(), `bench-import-${process.pid}.rejects.jsonl`),
+      onProgress: (p) => reporter.update(p),
+    });
+    reporter.finish();
+    const node = process.cpuUsage(nodeBefore);
+    const dbCpu = cpuDelta(dbBefore, await backendCpu(admin, schema));
+    const count = Number((await admin.query(`select count(*) from ${schema}.users`)).rows[0].count);
+    return { seconds: summary.elapsedMs / 1000, summary, users: count, schema, dbCpu, nodeCpu: (node.user + node.system) / 1e6 };
+  } finally {
+    await deps.db.destroy();
+  }
+}
+
+async function main() {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gatehouse-bench-import-'));
+  try {
+    const file = await seedFile(dir);
+    const loadBefore = os.loadavg();
+    const writers = Number(args.writers);
+    type Timed = { seconds: number; users: number; dbCpu: number };
+    let copy: Timed | undefined;
+    let copySingle: Timed | undefined;
+    let imported: Awaited<ReturnType<typeof importRun>> | undefined;
+    const rate = (r: Timed | undefined) => (r ? r.users / r.seconds : undefined);
+    const faster = <T extends Timed>(a: T | undefined, b: T) => (a && a.seconds <= b.seconds ? a : b);
+    const batches = args['skip-copy'] ? [] : (console.error('baseline: preparing COPY text (not timed)…'), await copyBatches(file, batchSize));
+    // Rounds alternate COPY and import, and the fastest of each counts: a busy neighbour only slows a run down.
+    for (let round = 1; round <= Number(args.rounds); round++) {
+      if (!args['skip-copy']) {
+        console.error(`baseline: COPY in batches of ${batchSize} over ${writers} connection(s)…`);
+        const c = await copyBaseline(admin, batches, { connections: writers, single: false });
+        console.error(`baseline: ${c.users} users in ${c.seconds.toFixed(1)} s = ${Math.round(rate(c)!)} users/s (database CPU ${c.dbCpu.toFixed(1)} s)`);
+        copy = faster(copy, c);
+        if (args['copy-single']) {
+          console.error('baseline: COPY, one transaction, one connection…');
+          const single = await copyBaseline(admin, batches, { connections: 1, single: true });
+          console.error(`baseline (single): ${single.users} users in ${single.seconds.toFixed(1)} s = ${Math.round(rate(single)!)} users/s`);
+          copySingle = faster(copySingle, single);
+        }
+      }
+      if (!args['skip-import']) {
+        const run = await importRun(admin, file);
+        await admin.query(`drop schema ${run.schema} cascade`);
+        const s = run.summary;
+        console.error(
+          `import: ${run.users} users in ${run.seconds.toFixed(1)} s = ${Math.round(run.users / run.seconds)} users/s ` +
+            `(inserted ${s.inserted}, skipped ${s.skipped}, rejected ${s.rejected}; database CPU ${run.dbCpu.toFixed(1)} s, import process CPU ${run.nodeCpu.toFixed(1)} s)`,
+        );
+        imported = faster(imported, run);
+      }
+    }
+    const importRate = imported ? imported.users / imported.seconds : undefined;
+    const copyRate = rate(copy);
+    const ratio = importRate && copyRate ? importRate / copyRate : undefined;
+    const result = {
+      date: new Date().toISOString(),
+      machine: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), node: process.version, loadavg_before: loadBefore.map((l) => round(l, 2)), loadavg_after: os.loadavg().map((l) => round(l, 2)) },
+      postgres: (await admin.query('show server_version')).rows[0].server_version,
+      file: path.basename(args.file!),
+      users: imported?.users ?? copy?.users,
+      batch_size: batchSize,
+      writers,
+      session_settings: BULK_SETTINGS,
+      rounds: Number(args.rounds),
+      import: imported && {
+        seconds: round(imported.seconds),
+        users_per_second: Math.round(importRate!),
+        inserted: imported.summary.inserted,
+        rejected: imported.summary.rejected,
+        database_cpu_seconds: round(imported.dbCpu),
+        import_process_cpu_seconds: round(imported.nodeCpu),
+      },
+      copy: copy && {
+        seconds: round(copy.seconds),
+        users_per_second: Math.round(copyRate!),
+        database_cpu_seconds: round(copy.dbCpu),
+        form: `batches of ${batchSize}, ${writers} connection(s)`,
+      },
+      copy_single_transaction: copySingle && { seconds: round(copySingle.seconds), users_per_second: Math.round(rate(copySingle)!), database_cpu_seconds: round(copySingle.dbCpu) },
+      ratio: ratio && round(ratio, 2),
+      target: { seconds_for_1m: 90, ratio: 0.5 },
+      meets_target: imported && ratio !== undefined ? 1_000_000 / importRate! <= 90 && ratio >= 0.5 : undefined,
+    };
+    await mkdir(path.dirname(args.out!), { recursive: true });
+    await writeFile(args.out!, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(
+      `import ${importRate ? Math.round(importRate) : '–'} users/s · raw COPY ${copyRate ? Math.round(copyRate) : '–'} users/s · ratio ${ratio ? ratio.toFixed(2) : '–'} (target ≥ 0.50; 1M in ≤ 90 s) → ${args.out}`,
+    );
+  } finally {
+    for (const schema of schemas) await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.end();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

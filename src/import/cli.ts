@@ -1,0 +1,182 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { createDeps } from '../deps.js';
+import { runExport } from './export.js';
+import { FORMATS, type ImportFormat } from './formats.js';
+import { createProgressReporter, describeProgress } from './progress.js';
+import { runImport, DEFAULT_BATCH_SIZE, type ImportSummary } from './run.js';
+
+// The `import` and `export` commands of the gatehouse CLI (src/cli.ts): arguments in, summary out.
+
+export const IMPORT_USAGE = `Usage: gatehouse import <file> [options]
+
+Reads users from <file> (one per line, the fields of POST /v1/users) and creates them, each checked with
+exactly the rules of POST /v1/users. See src/import/README.md for the formats.
+
+Options:
+  --format jsonl|csv|auth0|firebase   default: from the extension (.jsonl/.ndjson/.json, .csv)
+  --on-conflict skip|update           a user already there (same external_id, or primary email when the row
+                                      has none): leave it (default) or apply the row's fields as PATCH would
+  --rejects <path>                    where rejected rows go (default <file>.rejects.jsonl)
+  --dry-run                           validate everything, uniqueness included; write nothing
+  --batch-size <n>                    rows per transaction (default ${DEFAULT_BATCH_SIZE})
+  --writers <n>                       batches written at once (default 2 on PostgreSQL, 1 on the embedded database)
+  --no-events                         do not emit user.created webhooks (accepted now; webhooks do not exist yet)
+  --firebase-signer-key <base64>      Firebase's password hash parameters (console → Authentication →
+  --firebase-salt-separator <base64>    Users → ⋮ → Password hash parameters); needed for --format firebase
+  --firebase-rounds <n>                 when the export has password hashes. Defaults: separator Bw==,
+  --firebase-mem-cost <n>               rounds 8, mem cost 14.
+
+Exit status: 0 every row imported, updated or skipped; 3 finished with rejected rows; 130 interrupted
+(run the same command again to resume); 1 error.
+`;
+
+export const EXPORT_USAGE = `Usage: gatehouse export [--out <file>]
+
+Writes every user as JSON lines in the import format, with password digests, TOTP secrets and backup
+codes: the file is as sensitive as the database. Without --out, writes to standard output.
+`;
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+function positiveInteger(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${name} must be a positive integer`);
+  return Number(value);
+}
+
+class UsageError extends Error {}
+
+function summaryText(s: ImportSummary): string {
+  const seconds = s.elapsedMs / 1000;
+  const { rate } = describeProgress(s);
+  const verb = s.dryRun ? 'would be ' : '';
+  const lines = [
+    `${s.dryRun ? 'dry run: ' : ''}${integer.format(s.read)} rows read from the ${s.format} file in ${seconds.toFixed(1)} s (${integer.format(rate)} rows/s)`,
+    `  ${verb}inserted ${integer.format(s.inserted)} · ${verb}updated ${integer.format(s.updated)} · ${verb}skipped (already there) ${integer.format(s.skipped)} · rejected ${integer.format(s.rejected)}`,
+  ];
+  if (s.rejectsPath) lines.push(`  rejected rows, with line numbers and error codes: ${s.rejectsPath}`);
+  if (s.interrupted) lines.push('  interrupted: run the same command again to resume (rows already imported are skipped)');
+  return `${lines.join('\n')}\n`;
+}
+
+export async function importCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        'on-conflict': { type: 'string' },
+        rejects: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        'batch-size': { type: 'string' },
+        writers: { type: 'string' },
+        'no-events': { type: 'boolean' },
+        'firebase-signer-key': { type: 'string' },
+        'firebase-salt-separator': { type: 'string' },
+        'firebase-rounds': { type: 'string' },
+        'firebase-mem-cost': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`gatehouse import: ${(error as Error).message}\n\n${IMPORT_USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(IMPORT_USAGE);
+    return 0;
+  }
+  const file = positionals[0];
+  try {
+    if (!file || positionals.length > 1) throw new UsageError('give exactly one file to import');
+    const format = values.format as ImportFormat | undefined;
+    if (format !== undefined && !FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+    const onConflict = values['on-conflict'] ?? 'skip';
+    if (onConflict !== 'skip' && onConflict !== 'update') throw new UsageError('--on-conflict must be skip or update');
+    const signerKey = values['firebase-signer-key'];
+    const firebase = signerKey
+      ? {
+          signerKey,
+          saltSeparator: values['firebase-salt-separator'] ?? 'Bw==',
+          rounds: positiveInteger(values['firebase-rounds'], '--firebase-rounds', 8),
+          memCost: positiveInteger(values['firebase-mem-cost'], '--firebase-mem-cost', 14),
+        }
+      : undefined;
+    const batchSize = positiveInteger(values['batch-size'], '--batch-size', DEFAULT_BATCH_SIZE);
+    const config = loadConfig();
+    // PostgreSQL writes two batches on two connections (one per core here); PGlite has one connection.
+    const writers = positiveInteger(values.writers, '--writers', config.databaseUrl ? 2 : 1);
+
+    const deps = await createDeps(config);
+    const abort = new AbortController();
+    const onSignal = () => {
+      if (abort.signal.aborted) process.exit(130); // a second Ctrl-C: leave now, the open batch rolls back
+      process.stderr.write('\nstopping after the batch being written (Ctrl-C again to stop at once)…\n');
+      abort.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const reporter = createProgressReporter(process.stderr);
+    try {
+      const summary = await runImport(deps, {
+        file,
+        format,
+        onConflict,
+        rejectsPath: values.rejects,
+        dryRun: values['dry-run'] === true,
+        batchSize,
+        writers,
+        firebase,
+        events: values['no-events'] !== true,
+        signal: abort.signal,
+        onProgress: (p) => reporter.update(p),
+      });
+      reporter.finish();
+      process.stdout.write(summaryText(summary));
+      if (summary.interrupted) return 130;
+      return summary.rejected > 0 ? 3 : 0;
+    } finally {
+      reporter.finish();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await deps.db.destroy();
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`gatehouse import: ${error.message}\n\n${IMPORT_USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+export async function exportCommand(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (error) {
+    process.stderr.write(`gatehouse export: ${(error as Error).message}\n\n${EXPORT_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(EXPORT_USAGE);
+    return 0;
+  }
+  process.stderr.write(
+    'gatehouse export: warning: the export contains password digests, TOTP secrets and backup codes; keep it as safe as the database.\n',
+  );
+  const deps = await createDeps(loadConfig());
+  try {
+    const summary = await runExport(deps, values.out ?? process.stdout);
+    // The CLI exits right after; a pipe on stdout is written asynchronously, so wait until it has it all.
+    if (!values.out) await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+    process.stderr.write(`gatehouse export: ${integer.format(summary.users)} users${values.out ? ` → ${values.out} (mode 0600)` : ''} in ${(summary.elapsedMs / 1000).toFixed(1)} s\n`);
+    return 0;
+  } finally {
+    await deps.db.destroy();
+  }
+}

@@ -1,0 +1,272 @@
+import type { Deps } from '../deps.js';
+import { inTransaction } from '../db/transaction.js';
+import { ClerkError, clerkErrorEntry, type ClerkErrorEntry } from '../http/clerk-error.js';
+import { identifierTakenError } from '../identifications/service.js';
+import { readSettings } from '../instance/settings.js';
+import type { PasswordPolicy } from '../passwords/policy.js';
+import {
+  findIdentifierOwners,
+  insertNewUsers,
+  preferUniqueIndexes,
+  tuneBulkTransaction,
+  type IdentifierKind,
+  type IdentifierLookup,
+} from './bulk-store.js';
+import type { CreateUserInput, UpdateUserInput } from './schemas.js';
+import { updateUser, type PreparedUser } from './service.js';
+
+// Many users at once: the write side of `gatehouse import`, batches of users that already passed
+// prepareNewUser (every rule of POST /v1/users). The read side, `gatehouse export`, is export-service.ts.
+
+type BulkDeps = Pick<Deps, 'db' | 'clock' | 'secretBox' | 'hibp' | 'onSessionChange'>;
+
+export type ConflictMode = 'skip' | 'update';
+
+/** One row of an import: the body as read (for --on-conflict update) and what prepareNewUser made of it. */
+export interface ImportRow {
+  input: CreateUserInput;
+  prepared: PreparedUser;
+}
+
+export type ImportOutcome =
+  | { status: 'inserted' | 'skipped' | 'updated'; userId: string }
+  | { status: 'rejected'; errors: ClerkErrorEntry[] };
+
+export interface BatchOptions {
+  onConflict: ConflictMode;
+  /**
+   * Validate only. The database is read (who holds which identifier) but never written; the map stands in
+   * for the rows a real run would have inserted so far, so duplicates across batches are still found.
+   */
+  dryRun?: { claimed: Map<string, string> } | undefined;
+  /**
+   * A batch still being written by another transaction: rows sharing an identifier with it wait until it
+   * is done, so that rows are still judged in file order (and two batches never wait on each other's keys).
+   */
+  inFlight?: { keys: Set<string>; settled: Promise<unknown> } | undefined;
+}
+
+/** The identifiers of a batch (as the unique indexes compare them), for BatchOptions.inFlight. */
+export function batchKeys(rows: ImportRow[]): Set<string> {
+  const keys = new Set<string>();
+  for (const row of rows) for (const { key: k } of identifierKeys(row)) keys.add(k);
+  return keys;
+}
+
+/** The instance's password policy, read once for a whole import rather than once per row. */
+export async function importPasswordPolicy(deps: Pick<Deps, 'db'>): Promise<PasswordPolicy> {
+  return (await readSettings(deps.db)).password_settings;
+}
+
+// Identifiers as the unique indexes compare them: e-mails, usernames and wallets without regard to case.
+const key = (kind: IdentifierKind, value: string) =>
+  `${kind}:${kind === 'external_id' || kind === 'phone_number' ? value : value.toLowerCase()}`;
+
+/** Every unique identifier of a row, in the order POST /v1/users reports a taken one. */
+function identifierKeys(row: ImportRow): { kind: IdentifierKind; key: string }[] {
+  const u = row.prepared;
+  const keys: { kind: IdentifierKind; key: string }[] = [];
+  if (u.user.external_id !== null) keys.push({ kind: 'external_id', key: key('external_id', u.user.external_id) });
+  if (u.user.username !== null) keys.push({ kind: 'username', key: key('username', u.user.username) });
+  for (const e of u.email_addresses) keys.push({ kind: 'email_address', key: key('email_address', e.value) });
+  for (const p of u.phone_numbers) keys.push({ kind: 'phone_number', key: key('phone_number', p.value) });
+  for (const w of u.web3_wallets) keys.push({ kind: 'web3_wallet', key: key('web3_wallet', w.value) });
+  return keys;
+}
+
+/**
+ * What makes a row "the same user" as one already there: its external_id, or when it has none its
+ * primary email address (then, for users with neither, its username, primary phone, primary wallet).
+ */
+function conflictKey(row: ImportRow): string | undefined {
+  const u = row.prepared;
+  if (u.user.external_id !== null) return key('external_id', u.user.external_id);
+  if (u.email_addresses[0]) return key('email_address', u.email_addresses[0].value);
+  if (u.user.username !== null) return key('username', u.user.username);
+  if (u.phone_numbers[0]) return key('phone_number', u.phone_numbers[0].value);
+  if (u.web3_wallets[0]) return key('web3_wallet', u.web3_wallets[0].value);
+  return undefined;
+}
+
+const HUMAN: Record<IdentifierKind, string> = {
+  external_id: 'external id',
+  username: 'username',
+  email_address: 'email address',
+  phone_number: 'phone number',
+  web3_wallet: 'web3 wallet',
+};
+
+/** The error POST /v1/users answers when an identifier belongs to someone else. */
+function identifierTaken(kind: IdentifierKind): ClerkErrorEntry {
+  const message = `That ${HUMAN[kind]} is taken. Please try another.`;
+  return clerkErrorEntry('form_identifier_exists', { meta: { param_name: kind }, message, long_message: message });
+}
+
+const sqlState = (error: unknown) =>
+  typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
+    ? (error as { code: string }).code
+    : undefined;
+
+/**
+ * Errors that one bad row can cause (data exceptions, constraint violations, a value too large for an
+ * index): the batch is retried without it. Anything else (connection lost, server shutting down) stops
+ * the import; rows already committed stay, and running the same import again resumes.
+ */
+function isRowError(error: unknown): boolean {
+  const state = sqlState(error);
+  // 40P01/40001: a deadlock or serialization failure with a concurrent writer; the careful path retries.
+  return state !== undefined && /^(22|23|54|40P01|40001)/.test(state);
+}
+
+function rowErrorEntries(error: unknown): ClerkErrorEntry[] {
+  const taken = identifierTakenError(error);
+  if (taken) return taken.entries;
+  // POST /v1/users would answer 500 here; the SQLSTATE tells the operator which rule the row broke.
+  return [clerkErrorEntry('internal_clerk_error', { long_message: `The database refused this row (SQLSTATE ${sqlState(error)}).` })];
+}
+
+async function insertBatch(deps: BulkDeps, users: PreparedUser[]): Promise<void> {
+  await inTransaction(deps.db, async (db) => {
+    await tuneBulkTransaction(db);
+    await insertNewUsers(db, users);
+  });
+}
+
+/** The same fields, as PATCH /v1/users/{id} takes them. Identifiers stay as they are (PATCH cannot change them). */
+function updateInputFor(row: ImportRow): UpdateUserInput {
+  const { input, prepared } = row;
+  const patch: UpdateUserInput = {};
+  const fields = [
+    'external_id', 'first_name', 'last_name', 'username', 'public_metadata', 'private_metadata', 'unsafe_metadata',
+    'delete_self_enabled', 'create_organization_enabled', 'create_organizations_limit', 'legal_accepted_at',
+    'skip_legal_checks', 'created_at', 'totp_secret',
+  ] as const;
+  for (const field of fields) if (input[field] !== undefined) (patch as Record<string, unknown>)[field] = input[field];
+  // Already hashed or parsed by prepareNewUser: pass the digests, so nothing is hashed twice.
+  if (prepared.user.password_digest !== null) {
+    patch.password_digest = prepared.user.password_digest;
+    patch.password_hasher = prepared.user.password_hasher;
+  }
+  if (input.backup_codes !== undefined) patch.backup_codes = prepared.user.backup_codes ?? [];
+  return patch;
+}
+
+async function updateExisting(deps: BulkDeps, row: ImportRow, userId: string): Promise<ImportOutcome> {
+  try {
+    await updateUser(deps, userId, updateInputFor(row));
+    return { status: 'updated', userId };
+  } catch (error) {
+    if (error instanceof ClerkError) return { status: 'rejected', errors: error.entries };
+    throw error;
+  }
+}
+
+/** Who holds each identifier of these rows: key → user id. */
+async function ownersOf(deps: BulkDeps, rows: ImportRow[]): Promise<Map<string, string>> {
+  const lookup: IdentifierLookup = { external_id: [], username: [], email_address: [], phone_number: [], web3_wallet: [] };
+  for (const row of rows) {
+    for (const { kind, key: k } of identifierKeys(row)) lookup[kind].push(k.slice(kind.length + 1));
+  }
+  const found = await inTransaction(deps.db, async (db) => {
+    await preferUniqueIndexes(db);
+    return findIdentifierOwners(db, lookup);
+  });
+  const owners = new Map<string, string>();
+  for (const owner of found) owners.set(`${owner.kind}:${owner.value}`, owner.user_id);
+  return owners;
+}
+
+type Verdict = { conflict: string } | { taken: IdentifierKind } | 'free';
+
+function judge(row: ImportRow, ownerOf: (key: string) => string | undefined): Verdict {
+  const k = conflictKey(row);
+  const owner = k === undefined ? undefined : ownerOf(k);
+  if (owner !== undefined) return { conflict: owner };
+  for (const { kind, key: identifier } of identifierKeys(row)) if (ownerOf(identifier) !== undefined) return { taken: kind };
+  return 'free';
+}
+
+/**
+ * The careful path: look up who holds the rows' identifiers, skip or update the users already there,
+ * reject the rows whose identifiers belong to someone else, and insert the rest in one statement. If that
+ * still fails (another writer got there in between, or one row holds a value the database refuses), each
+ * row is retried alone, so only the guilty one is rejected.
+ */
+async function resolveAndWrite(deps: BulkDeps, rows: ImportRow[], indices: number[], outcomes: ImportOutcome[], options: BatchOptions) {
+  const owners = await ownersOf(deps, indices.map((i) => rows[i]!));
+  const free: number[] = [];
+  for (const i of indices) {
+    const verdict = judge(rows[i]!, (k) => owners.get(k));
+    if (verdict === 'free') free.push(i);
+    else if ('taken' in verdict) outcomes[i] = { status: 'rejected', errors: [identifierTaken(verdict.taken)] };
+    else if (options.onConflict === 'skip') outcomes[i] = { status: 'skipped', userId: verdict.conflict };
+    else outcomes[i] = await updateExisting(deps, rows[i]!, verdict.conflict);
+  }
+  if (free.length === 0) return;
+  try {
+    await insertBatch(deps, free.map((i) => rows[i]!.prepared));
+    for (const i of free) outcomes[i] = { status: 'inserted', userId: rows[i]!.prepared.user.id };
+  } catch (error) {
+    if (!isRowError(error)) throw error;
+    if (free.length === 1) {
+      outcomes[free[0]!] = { status: 'rejected', errors: rowErrorEntries(error) };
+      return;
+    }
+    for (const i of free) await resolveAndWrite(deps, rows, [i], outcomes, options);
+  }
+}
+
+/** --dry-run: the verdicts a real run would reach, with `claimed` standing in for the rows it would have inserted. */
+async function judgeOnly(deps: BulkDeps, rows: ImportRow[], claimed: Map<string, string>, options: BatchOptions) {
+  const owners = await ownersOf(deps, rows);
+  const ownerOf = (k: string) => owners.get(k) ?? claimed.get(k);
+  // In file order: each row sees the claims of the rows before it.
+  return rows.map((row): ImportOutcome => {
+    const verdict = judge(row, ownerOf);
+    if (verdict === 'free') {
+      for (const { key: k } of identifierKeys(row)) claimed.set(k, row.prepared.user.id);
+      return { status: 'inserted', userId: row.prepared.user.id };
+    }
+    if ('taken' in verdict) return { status: 'rejected', errors: [identifierTaken(verdict.taken)] };
+    return { status: options.onConflict === 'skip' ? 'skipped' : 'updated', userId: verdict.conflict };
+  });
+}
+
+/**
+ * Writes one batch of prepared users; returns one outcome per row, in order. The batch is one
+ * transaction: all its new users appear together, and none of them half. Rows are judged as if written
+ * one after the other in file order: a row repeating an identifier of an earlier row of the batch waits
+ * until the batch is in, then meets that row as an existing user. The fast path is a single insert; only
+ * when it fails does the batch pay for lookups (see resolveAndWrite), which also makes a re-run of an
+ * interrupted import cheap: its finished batches fail at their first row and are skipped as a whole.
+ */
+export async function writeImportBatch(deps: BulkDeps, rows: ImportRow[], options: BatchOptions): Promise<ImportOutcome[]> {
+  const outcomes: ImportOutcome[] = new Array(rows.length);
+  if (options.dryRun) return judgeOnly(deps, rows, options.dryRun.claimed, options);
+  const seen = new Set<string>();
+  const first: number[] = [];
+  const later: number[] = [];
+  const busy = options.inFlight?.keys;
+  rows.forEach((row, i) => {
+    const keys = identifierKeys(row).map((k) => k.key);
+    if (keys.some((k) => seen.has(k) || busy?.has(k))) later.push(i);
+    else {
+      for (const k of keys) seen.add(k);
+      first.push(i);
+    }
+  });
+  let fastPathDone = false;
+  if (first.length > 0) {
+    try {
+      await insertBatch(deps, first.map((i) => rows[i]!.prepared));
+      for (const i of first) outcomes[i] = { status: 'inserted', userId: rows[i]!.prepared.user.id };
+      fastPathDone = true;
+    } catch (error) {
+      if (!isRowError(error)) throw error;
+    }
+    if (!fastPathDone) await resolveAndWrite(deps, rows, first, outcomes, options);
+  }
+  if (later.length > 0) await options.inFlight?.settled;
+  for (const i of later) await resolveAndWrite(deps, rows, [i], outcomes, options);
+  return outcomes;
+}

@@ -1,0 +1,180 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/database.js';
+import type { JsonObject } from '../db/schema.js';
+import { selectFullUsers, type FullUserRow } from './store.js';
+
+// Set-based writes and reads for many users at once: the bulk import (and POST /v1/users, which is a
+// batch of one). Rows travel as one JSON document per table and are expanded by json_populate_recordset,
+// so a batch of thousands of users is one statement, whatever its size.
+
+/** A users row as the bulk insert takes it: metadata as objects, every column it sets spelled out. */
+export interface NewUserRecord {
+  id: string;
+  external_id: string | null;
+  username: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  password_digest: string | null;
+  password_hasher: string | null;
+  totp_secret: string | null;
+  backup_codes: string[] | null;
+  public_metadata: JsonObject;
+  private_metadata: JsonObject;
+  unsafe_metadata: JsonObject;
+  primary_email_address_id: string | null;
+  primary_phone_number_id: string | null;
+  primary_web3_wallet_id: string | null;
+  /**
+   * Sort keys of the primaries (migration 0005). Users are inserted before their identifications, so the
+   * insert trigger could not look them up: the loader sets them (lower(email), phone, lower(wallet)).
+   */
+  primary_email_address_sort: string | null;
+  primary_phone_number_sort: string | null;
+  primary_web3_wallet_sort: string | null;
+  /** null = the column default (true). */
+  delete_self_enabled: boolean | null;
+  create_organization_enabled: boolean | null;
+  create_organizations_limit: number | null;
+  legal_accepted_at: number | null;
+  mfa_enabled_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An email address, phone number or web3 wallet of a new user: verified (strategy admin). */
+export interface NewIdentificationRecord {
+  id: string;
+  value: string;
+  created_at: number;
+}
+
+export interface NewUserRecords {
+  user: NewUserRecord;
+  email_addresses: NewIdentificationRecord[];
+  phone_numbers: NewIdentificationRecord[];
+  web3_wallets: NewIdentificationRecord[];
+}
+
+/**
+ * JSON.stringify, with lone UTF-16 surrogates (which it writes as `\udXXX` escapes, and PostgreSQL's JSON
+ * refuses) turned into U+FFFD: what node-postgres does to such a string passed as a parameter, so a bulk
+ * insert stores what a one-row insert stores. Paired surrogates are written as characters, not escapes.
+ */
+function toJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.includes('\\ud') || json.includes('\\uD')
+    ? json.replace(/(?<=(?:^|[^\\])(?:\\\\)*)\\u[dD][89a-fA-F][0-9a-fA-F]{2}/g, '\\ufffd')
+    : json;
+}
+
+function identificationJson(users: NewUserRecords[], kind: 'email_addresses' | 'phone_numbers' | 'web3_wallets', column: string) {
+  const rows: Record<string, unknown>[] = [];
+  for (const u of users) {
+    for (const r of u[kind]) rows.push({ id: r.id, user_id: u.user.id, [column]: r.value, created_at: r.created_at });
+  }
+  return toJson(rows);
+}
+
+/**
+ * Inserts users and their identifications in one statement. The scalar subqueries in the select list run
+ * in order (users, emails, phones, wallets), so when several unique indexes would be violated the first
+ * one reported is the same as with one insert after the other; the foreign keys are checked at the end of
+ * the statement, once the users exist. One statement is atomic on its own; callers still wrap it in a
+ * transaction when they add other writes.
+ */
+export async function insertNewUsers(db: Executor, users: NewUserRecords[]): Promise<void> {
+  if (users.length === 0) return;
+  const userJson = toJson(users.map((u) => u.user));
+  await sql`
+    with u as (
+      insert into users (
+        id, external_id, username, first_name, last_name, password_digest, password_hasher, totp_secret,
+        backup_codes, public_metadata, private_metadata, unsafe_metadata,
+        primary_email_address_id, primary_phone_number_id, primary_web3_wallet_id,
+        primary_email_address_sort, primary_phone_number_sort, primary_web3_wallet_sort,
+        delete_self_enabled, create_organization_enabled, create_organizations_limit,
+        legal_accepted_at, mfa_enabled_at, created_at, updated_at)
+      select
+        r.id, r.external_id, r.username, r.first_name, r.last_name, r.password_digest, r.password_hasher, r.totp_secret,
+        r.backup_codes, r.public_metadata, r.private_metadata, r.unsafe_metadata,
+        r.primary_email_address_id, r.primary_phone_number_id, r.primary_web3_wallet_id,
+        r.primary_email_address_sort, r.primary_phone_number_sort, r.primary_web3_wallet_sort,
+        coalesce(r.delete_self_enabled, true), coalesce(r.create_organization_enabled, true), r.create_organizations_limit,
+        r.legal_accepted_at, r.mfa_enabled_at, r.created_at, r.updated_at
+      from json_populate_recordset(null::users, ${userJson}::json) as r
+      returning 1
+    ), e as (
+      insert into email_addresses (id, user_id, email_address, verified, created_at, updated_at)
+      select r.id, r.user_id, r.email_address, true, r.created_at, r.created_at
+      from json_populate_recordset(null::email_addresses, ${identificationJson(users, 'email_addresses', 'email_address')}::json) as r
+      returning 1
+    ), p as (
+      insert into phone_numbers (id, user_id, phone_number, verified, created_at, updated_at)
+      select r.id, r.user_id, r.phone_number, true, r.created_at, r.created_at
+      from json_populate_recordset(null::phone_numbers, ${identificationJson(users, 'phone_numbers', 'phone_number')}::json) as r
+      returning 1
+    ), w as (
+      insert into web3_wallets (id, user_id, web3_wallet, verified, created_at, updated_at)
+      select r.id, r.user_id, r.web3_wallet, true, r.created_at, r.created_at
+      from json_populate_recordset(null::web3_wallets, ${identificationJson(users, 'web3_wallets', 'web3_wallet')}::json) as r
+      returning 1
+    )
+    select (select count(*) from u) as users, (select count(*) from e) as emails,
+           (select count(*) from p) as phones, (select count(*) from w) as wallets`.execute(db);
+}
+
+/**
+ * Session settings for a bulk-load transaction: more memory for the GIN pending-list cleanup (trigram
+ * indexes), which otherwise runs every 4 MB of new entries with 4 MB of work memory and dominates the
+ * load. Local to the transaction.
+ */
+export const BULK_SETTINGS = { work_mem: '64MB', gin_pending_list_limit: '16384' };
+export async function tuneBulkTransaction(db: Executor): Promise<void> {
+  await sql`select set_config('work_mem', ${BULK_SETTINGS.work_mem}, true), set_config('gin_pending_list_limit', ${BULK_SETTINGS.gin_pending_list_limit}, true)`.execute(db);
+}
+
+/** Values to look up, normalised the way the unique indexes compare them (lower-case except phones and external ids). */
+export interface IdentifierLookup {
+  external_id: string[];
+  username: string[];
+  email_address: string[];
+  phone_number: string[];
+  web3_wallet: string[];
+}
+
+export type IdentifierKind = keyof IdentifierLookup;
+
+/**
+ * For the lookups below, in the same transaction: plain index scans only. pg_trgm's GIN indexes on the same
+ * expressions (lower(email_address)…) also answer `=`, and without statistics (a table just bulk-loaded,
+ * autovacuum off) the planner can pick them: an equality search through trigram posting lists takes
+ * seconds per value instead of microseconds. GIN has only bitmap scans, so this leaves the unique btrees.
+ */
+export async function preferUniqueIndexes(db: Executor): Promise<void> {
+  await sql`select set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`.execute(db);
+}
+
+/** Who already holds each of these identifiers: one round trip, one unique-index lookup per value (see preferUniqueIndexes). */
+export async function findIdentifierOwners(
+  db: Executor,
+  keys: IdentifierLookup,
+): Promise<{ kind: IdentifierKind; value: string; user_id: string }[]> {
+  const result = await sql<{ kind: IdentifierKind; value: string; user_id: string }>`
+    select 'external_id' as kind, external_id as value, id as user_id from users where external_id = any(${keys.external_id}::text[])
+    union all
+    select 'username', lower(username), id from users where lower(username) = any(${keys.username}::text[])
+    union all
+    select 'email_address', lower(email_address), user_id from email_addresses where lower(email_address) = any(${keys.email_address}::text[])
+    union all
+    select 'phone_number', phone_number, user_id from phone_numbers where phone_number = any(${keys.phone_number}::text[])
+    union all
+    select 'web3_wallet', lower(web3_wallet), user_id from web3_wallets where lower(web3_wallet) = any(${keys.web3_wallet}::text[])`.execute(db);
+  return result.rows;
+}
+
+/** One page of whole users in id order, after `afterId` (keyset pagination: each page is one index range). */
+export async function findFullUsersAfter(db: Executor, afterId: string | null, limit: number): Promise<FullUserRow[]> {
+  let query = selectFullUsers(db).orderBy('users.id').limit(limit);
+  if (afterId !== null) query = query.where('users.id', '>', afterId);
+  return (await query.execute()) as FullUserRow[];
+}

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomInt } from 'node:crypto';
+import { test } from 'node:test';
+import { buildTestApp, call, createTestUser, type TestApp } from '../helper.js';
+import { countUsers, listUsers, type ListTuning } from '../../src/users/list-store.js';
+import { toUserFilters, toUserOrder } from '../../src/users/list.js';
+import { ORDER_FIELDS } from '../../src/users/schemas.js';
+
+// The list machinery that only shows at scale (issue 5), pinned on small data: users without a sort value
+// come last in both directions (a descending sort on a nullable key is two index scans), the primary
+// identification sort keys follow every primary change (migration 0005's trigger), and the three ways of
+// applying `query` (collected ids, walking the order, the plain semi-join) return the same pages.
+
+const tag = () => randomBytes(4).toString('hex');
+const ids = (res: Awaited<ReturnType<typeof call>>) => {
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return (res.body as { id: string }[]).map((u) => u.id);
+};
+
+/** 14 users: some without a name, phone or username, created on a few different days. */
+async function seedUsers(ctx: TestApp, t: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < 14; i++) {
+    const user = await createTestUser(ctx, {
+      email_address: [`${['kim', 'ann', 'bo', 'cy'][i % 4]}.${i}.${t}@example.com`],
+      ...(i % 3 !== 0 ? { first_name: ['Zed', 'Amy', 'Kim'][i % 3], last_name: `Lee${i % 5}` } : {}),
+      ...(i % 2 === 0 ? { phone_number: [`+1666${String(randomInt(1e8)).padStart(8, '0')}${i % 10}`] } : {}),
+      ...(i % 4 === 1 ? { username: `kim_${i}_${t}` } : {}),
+      created_at: new Date(Date.UTC(2020, 0, 1 + ((i * 7) % 13))).toISOString(),
+    });
+    ids.push(user.id);
+  }
+  return ids;
+}
+
+test('GET /v1/users → users without the sort value come last in both directions, across pages', async (t) => {
+  const ctx = await buildTestApp(t);
+  const scope = await seedUsers(ctx, tag());
+  const filter = scope.map((id) => `user_id=${id}`).join('&');
+  const rows = await ctx.deps.db.selectFrom('users').selectAll().where('id', 'in', scope).execute();
+  const columns = {
+    first_name: 'first_name',
+    phone_number: 'primary_phone_number_sort',
+    username: 'username',
+    web3wallet: 'primary_web3_wallet_sort',
+    last_active_at: 'last_active_at',
+  } as const;
+  for (const [field, column] of Object.entries(columns)) {
+    const hasValue = (id: string) => (rows.find((r) => r.id === id) as Record<string, unknown>)[column] != null;
+    const nulls: Record<string, string[]> = {};
+    for (const sign of ['', '-']) {
+      const all = ids(await call(ctx, 'GET', `/v1/users?order_by=${sign}${field}&limit=100&${filter}`));
+      assert.deepEqual([...all].sort(), [...scope].sort());
+      // Page by page (limit 3) gives the same sequence as one big page.
+      const paged: string[] = [];
+      for (let offset = 0; offset < scope.length; offset += 3) {
+        paged.push(...ids(await call(ctx, 'GET', `/v1/users?order_by=${sign}${field}&limit=3&offset=${offset}&${filter}`)));
+      }
+      assert.deepEqual(paged, all, `${sign}${field} paged`);
+      const withValue = all.filter(hasValue).length;
+      assert.ok(all.slice(withValue).every((id) => !hasValue(id)), `${sign}${field}: users without a value come last`);
+      nulls[sign] = all.slice(withValue);
+    }
+    // Among them the id decides, in the direction asked.
+    assert.deepEqual(nulls['-'], [...nulls['']!].reverse(), `${field}: ties by id`);
+  }
+});
+
+test('GET /v1/users?order_by=email_address → follows the primary email through every change', async (t) => {
+  const ctx = await buildTestApp(t);
+  const t1 = tag();
+  const a = await createTestUser(ctx, { email_address: [`mmm.${t1}@example.com`, `aaa.${t1}@example.com`] });
+  const b = await createTestUser(ctx, { email_address: [`nnn.${t1}@example.com`] });
+  const order = async () => ids(await call(ctx, 'GET', `/v1/users?order_by=email_address&user_id=${a.id}&user_id=${b.id}`));
+  assert.deepEqual(await order(), [a.id, b.id], 'mmm < nnn');
+  // PATCH /users primary_email_address_id → aaa…
+  const aaa = a.email_addresses.find((e: { email_address: string }) => e.email_address.startsWith('aaa'))!;
+  const zzz = (await call(ctx, 'POST', '/v1/email_addresses', { user_id: b.id, email_address: `ZZZ.${t1}@example.com`, verified: true, primary: true })).body;
+  assert.deepEqual(await order(), [a.id, b.id], 'mmm < zzz (case-insensitive)');
+  assert.equal((await call(ctx, 'PATCH', `/v1/users/${a.id}`, { primary_email_address_id: aaa.id })).status, 200);
+  assert.deepEqual(await call(ctx, 'GET', `/v1/users?order_by=-email_address&user_id=${a.id}&user_id=${b.id}`).then(ids), [b.id, a.id]);
+  // Deleting b's primary falls back to its other address (nnn), which still sorts after aaa.
+  assert.equal((await call(ctx, 'DELETE', `/v1/email_addresses/${zzz.id}`)).status, 200);
+  const row = await ctx.deps.db.selectFrom('users').select(['primary_email_address_sort']).where('id', '=', b.id).executeTakeFirstOrThrow();
+  assert.equal(row.primary_email_address_sort, `nnn.${t1}@example.com`);
+  // PATCH /email_addresses/{id} primary: true moves it too.
+  const mmm = a.email_addresses.find((e: { email_address: string }) => e.email_address.startsWith('mmm'))!;
+  assert.equal((await call(ctx, 'PATCH', `/v1/email_addresses/${mmm.id}`, { primary: true })).status, 200);
+  const rowA = await ctx.deps.db.selectFrom('users').select(['primary_email_address_sort']).where('id', '=', a.id).executeTakeFirstOrThrow();
+  assert.equal(rowA.primary_email_address_sort, `mmm.${t1}@example.com`);
+});
+
+test('GET /v1/users?query → collected ids, a walk of the order and the semi-join give the same pages and counts', async (t) => {
+  const ctx = await buildTestApp(t);
+  const t1 = tag();
+  const scope = await seedUsers(ctx, t1);
+  const plans: Record<string, ListTuning> = {
+    ids: { queryMatchCap: 1_000_000, walkRows: () => 1_000_000 },
+    walk: { queryMatchCap: 0, walkRows: () => 1_000_000 },
+    // The walk gives up after 2 users and falls back to the semi-join.
+    union: { queryMatchCap: 0, walkRows: () => 2 },
+  };
+  for (const term of ['kim', 'lee', t1.slice(0, 4), '+1666', 'nothing-matches']) {
+    for (const field of ORDER_FIELDS) {
+      for (const sign of ['', '-']) {
+        for (const [limit, offset] of [[3, 0], [3, 2], [100, 0]] as const) {
+          const filters = toUserFilters({ query: term, user_id: scope });
+          const results: Record<string, string[]> = {};
+          for (const [name, tuning] of Object.entries(plans)) {
+            results[name] = (await listUsers(ctx.deps.db, filters, toUserOrder(`${sign}${field}`), limit, offset, tuning)).map((u) => u.id);
+          }
+          const label = `query=${term} order_by=${sign}${field} limit=${limit} offset=${offset}`;
+          assert.deepEqual(results.walk, results.ids, `${label}: walk`);
+          assert.deepEqual(results.union, results.ids, `${label}: union`);
+        }
+      }
+    }
+    const counts = await Promise.all(Object.values(plans).map((p) => countUsers(ctx.deps.db, toUserFilters({ query: term, user_id: scope }), p)));
+    assert.equal(new Set(counts).size, 1, `count query=${term}: ${counts}`);
+  }
+  // The count of a common term alone (no other filter) counts distinct matching users.
+  const everyone = await Promise.all(Object.values(plans).map((p) => countUsers(ctx.deps.db, toUserFilters({ query: t1 }), p)));
+  assert.deepEqual(everyone, [scope.length, scope.length, scope.length]);
+});
+
+test('GET /v1/users with a created_at / last_active_at range → a walk of another order and its fallback give the plain pages', async (t) => {
+  const ctx = await buildTestApp(t);
+  const t1 = tag();
+  const scope = await seedUsers(ctx, t1);
+  // Half the users active, at times that run against their creation order.
+  for (const [i, id] of scope.entries()) {
+    if (i % 2 === 0) await ctx.deps.db.updateTable('users').set({ last_active_at: Date.UTC(2024, 0, 30 - i) }).where('id', '=', id).execute();
+  }
+  const walks: Record<string, ListTuning> = {
+    walk: { queryMatchCap: 1_000_000, walkRows: () => 1_000_000 },
+    fallback: { queryMatchCap: 1_000_000, walkRows: () => 2 },
+    'query walk + fallback': { queryMatchCap: 0, walkRows: () => 2 },
+  };
+  const ranges = [
+    { created_at_after: Date.UTC(2020, 0, 6) },
+    { created_at_before: Date.UTC(2020, 0, 9), last_active_at_after: Date.UTC(2024, 0, 20) },
+    { last_active_at_before: Date.UTC(2024, 0, 25) },
+  ];
+  for (const range of ranges) {
+    for (const term of [undefined, 'kim']) {
+      for (const field of ORDER_FIELDS) {
+        for (const sign of ['', '-']) {
+          for (const [limit, offset] of [[3, 0], [3, 2], [100, 0]] as const) {
+            const order = toUserOrder(`${sign}${field}`);
+            // With user_id the users are narrowed first, so the plain plan is used: the reference.
+            const plain = await listUsers(ctx.deps.db, toUserFilters({ ...range, query: term, user_id: scope }), order, limit, offset);
+            for (const [name, tuning] of Object.entries(walks)) {
+              const got = await listUsers(ctx.deps.db, toUserFilters({ ...range, query: term }), order, limit, offset, tuning);
+              assert.deepEqual(
+                got.map((u) => u.id),
+                plain.map((u) => u.id),
+                `${name}: ${JSON.stringify(range)} query=${term} order_by=${sign}${field} limit=${limit} offset=${offset}`,
+              );
+            }
+          }
+        }
+      }
+    }
+  }
+});
