@@ -97,14 +97,30 @@ export async function createTestUser(ctx: TestApp, body: Record<string, unknown>
   return response.body;
 }
 
+/** Asserts that `body` is exactly Clerk's error envelope: `{ errors: [{ message, long_message, code, meta? }], clerk_trace_id }`. */
+export function assertErrorEnvelope(body: any) {
+  assert.deepEqual(Object.keys(body ?? {}).sort(), ['clerk_trace_id', 'errors'], JSON.stringify(body));
+  assert.match(body.clerk_trace_id, /^[0-9a-f]{32}$/);
+  assert.ok(Array.isArray(body.errors) && body.errors.length > 0, 'errors must be a non-empty array');
+  for (const entry of body.errors) {
+    for (const key of Object.keys(entry)) assert.ok(['message', 'long_message', 'code', 'meta'].includes(key), `unexpected key ${key}`);
+    assert.ok(typeof entry.message === 'string' && entry.message.length > 0);
+    assert.ok(typeof entry.long_message === 'string' && entry.long_message.length > 0);
+    assert.equal(typeof entry.code, 'string');
+    if ('meta' in entry) assert.equal(typeof entry.meta, 'object');
+  }
+}
+
 /**
- * Asserts a Clerk error response: the status, the envelope (`errors[]` + a `clerk_trace_id`), the first
- * error's code and, when given, the parameter it names.
+ * Asserts a Clerk error response: the status, the envelope, and an error with `code` (naming `param`,
+ * when given) among its errors. Returns that error.
  */
 export function assertError(res: { status: number; body: any }, status: number, code: string, param?: string) {
-  const detail = JSON.stringify(res.body);
-  assert.equal(res.status, status, detail);
-  assert.ok(Array.isArray(res.body?.errors) && typeof res.body.clerk_trace_id === 'string', `not a Clerk error envelope: ${detail}`);
-  assert.equal(res.body.errors[0]?.code, code, detail);
-  if (param !== undefined) assert.equal(res.body.errors[0].meta?.param_name, param, detail);
+  assert.equal(res.status, status, `expected ${status} ${code}, got ${res.status} ${JSON.stringify(res.body)}`);
+  assertErrorEnvelope(res.body);
+  const match = res.body.errors.find(
+    (e: { code: string; meta?: { param_name?: string } }) => e.code === code && (param === undefined || e.meta?.param_name === param),
+  );
+  assert.ok(match, `no ${code} error${param ? ` for ${param}` : ''} in ${JSON.stringify(res.body.errors)}`);
+  return match as { message: string; long_message: string; code: string; meta?: Record<string, unknown> };
 }

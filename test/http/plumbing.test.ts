@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { SECRET_KEY, buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
+import { assertErrorEnvelope, SECRET_KEY, buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
 
 // The HTTP contract every endpoint shares: secret-key auth, JSON in and out exactly as @clerk/backend
 // needs it (../shared/CLERK-SDK-NOTES.md), and Clerk's error envelope (../shared/CLERK-BEHAVIOUR.md §1).
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
 
 
 async function raw(ctx: TestApp, options: InjectOptions) {
@@ -20,20 +19,9 @@ async function raw(ctx: TestApp, options: InjectOptions) {
   };
 }
 
-/** Clerk's envelope: {errors:[{message,long_message,code,meta?}], clerk_trace_id}, and nothing else. */
+/** Clerk's envelope and nothing else, with `code` first. */
 function assertEnvelope(body: any, code: string) {
-  assert.deepEqual(Object.keys(body).sort(), ['clerk_trace_id', 'errors']);
-  assert.match(body.clerk_trace_id, TRACE_ID);
-  assert.ok(Array.isArray(body.errors) && body.errors.length >= 1, 'errors is a non-empty array');
-  for (const entry of body.errors) {
-    for (const key of Object.keys(entry)) assert.ok(['message', 'long_message', 'code', 'meta'].includes(key), `unexpected key ${key}`);
-    assert.equal(typeof entry.message, 'string');
-    assert.ok(entry.message.length > 0);
-    assert.equal(typeof entry.long_message, 'string');
-    assert.ok(entry.long_message.length > 0);
-    assert.equal(typeof entry.code, 'string');
-    if ('meta' in entry) assert.equal(typeof entry.meta, 'object');
-  }
+  assertErrorEnvelope(body);
   assert.equal(body.errors[0].code, code);
 }
 

@@ -3,8 +3,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { createClerkClient, type User } from '@clerk/backend';
-import { isClerkAPIResponseError, type ClerkAPIResponseError } from '@clerk/backend/errors';
 import { SECRET_KEY, buildTestApp, uniqueEmail } from '../helper.js';
+import { apiError } from './support.js';
 
 // End-to-end compatibility with Clerk's official SDK (@clerk/backend 3.25): the real server on a port,
 // driven only through createClerkClient. How the SDK encodes requests and decodes responses is in
@@ -25,16 +25,6 @@ function assertResource(value: unknown, className: string) {
   assert.equal(typeof ctor.fromJSON, 'function');
 }
 
-/** Runs `fn`, which must reject with a ClerkAPIResponseError, and returns it. */
-async function apiError(fn: () => Promise<unknown>): Promise<ClerkAPIResponseError> {
-  try {
-    await fn();
-  } catch (error) {
-    assert.ok(isClerkAPIResponseError(error), `expected a ClerkAPIResponseError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('the call should have thrown');
-}
 
 test('@clerk/backend 3.25 against a running Gatehouse', async (t) => {
   const ctx = await buildTestApp(t);

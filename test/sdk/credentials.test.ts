@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { createClerkClient } from '@clerk/backend';
-import { isClerkAPIResponseError, type ClerkAPIResponseError } from '@clerk/backend/errors';
+import { type ClerkAPIResponseError } from '@clerk/backend/errors';
 import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { parseTotpSecret, timeStepAt, totpCode } from '../../src/mfa/totp.js';
 import { SECRET_KEY, buildTestApp, fixedClock, uniqueEmail } from '../helper.js';
+import { apiError } from './support.js';
 
 // Credentials through Clerk's official SDK (@clerk/backend 3.25) against a listening Gatehouse:
 // verifyPassword, verifyTOTP, disableUserMFA, deleteUserTOTP, deleteUserBackupCodes, removePassword,
@@ -24,16 +25,6 @@ interface Vector {
 }
 const vectors: Vector[] = JSON.parse(readFileSync(new URL('../../../shared/testdata/password-digests.json', import.meta.url), 'utf8'));
 
-/** Runs `fn`, which must reject with a ClerkAPIResponseError, and returns it. */
-async function apiError(fn: () => Promise<unknown>): Promise<ClerkAPIResponseError> {
-  try {
-    await fn();
-  } catch (error) {
-    assert.ok(isClerkAPIResponseError(error), `expected a ClerkAPIResponseError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('the call should have thrown');
-}
 
 function assertApiError(error: ClerkAPIResponseError, status: number, code: string) {
   assert.equal(error.status, status, JSON.stringify(error.errors));

@@ -3,10 +3,11 @@ import { createSign, generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { createClerkClient, verifyToken, type Session } from '@clerk/backend';
-import { TokenVerificationError, TokenVerificationErrorReason, isClerkAPIResponseError, type ClerkAPIResponseError } from '@clerk/backend/errors';
+import { TokenVerificationError, TokenVerificationErrorReason } from '@clerk/backend/errors';
 import { getSigningPublicKeyPem } from '../../src/keys/service.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { SECRET_KEY, buildTestApp, uniqueEmail } from '../helper.js';
+import { apiError } from './support.js';
 
 // Sessions and session tokens end to end with the official SDK (@clerk/backend 3.25) against the app on
 // 127.0.0.1: the SDK's session calls, then the tokens verified the ways an app's backend verifies them
@@ -40,15 +41,6 @@ function parts(jwt: string) {
   };
 }
 
-async function apiError(fn: () => Promise<unknown>): Promise<ClerkAPIResponseError> {
-  try {
-    await fn();
-  } catch (error) {
-    assert.ok(isClerkAPIResponseError(error), `expected a ClerkAPIResponseError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('the call should have thrown');
-}
 
 /**
  * In 3.25 the exported verifyToken throws the first TokenVerificationError (withLegacyReturn) rather
