@@ -124,11 +124,11 @@ export async function insertNewUsers(db: Executor, users: NewUserRecords[]): Pro
 }
 
 /**
- * Session settings for a bulk-load transaction: more memory for the GIN pending-list cleanup (trigram
- * indexes), which otherwise runs every 4 MB of new entries with 4 MB of work memory and dominates the
- * load. Local to the transaction.
+ * Session settings for a bulk-load transaction, local to it: the GIN pending lists of the trigram indexes
+ * are flushed every 16 MB of new entries instead of 4, with 64 MB of work memory instead of 4 (measured:
+ * loads 10–15 % faster; a much larger list only moves the work to the end and slows searches meanwhile).
  */
-export const BULK_SETTINGS = { work_mem: '64MB', gin_pending_list_limit: '16384' };
+export const BULK_SETTINGS = Object.freeze({ work_mem: '64MB', gin_pending_list_limit: '16384' });
 export async function tuneBulkTransaction(db: Executor): Promise<void> {
   await sql`select set_config('work_mem', ${BULK_SETTINGS.work_mem}, true), set_config('gin_pending_list_limit', ${BULK_SETTINGS.gin_pending_list_limit}, true)`.execute(db);
 }
@@ -154,21 +154,31 @@ export async function preferUniqueIndexes(db: Executor): Promise<void> {
   await sql`select set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`.execute(db);
 }
 
-/** Who already holds each of these identifiers: one round trip, one unique-index lookup per value (see preferUniqueIndexes). */
+/**
+ * Who already holds each of these identifiers: one round trip, one unique-index lookup per value (see
+ * preferUniqueIndexes). Each row names the value as it was asked for: PostgreSQL's lower() and
+ * JavaScript's toLowerCase() can disagree on a few non-ASCII letters, so the comparison is left to the
+ * database, on both sides, as the unique index makes it.
+ */
 export async function findIdentifierOwners(
   db: Executor,
   keys: IdentifierLookup,
 ): Promise<{ kind: IdentifierKind; value: string; user_id: string }[]> {
   const result = await sql<{ kind: IdentifierKind; value: string; user_id: string }>`
-    select 'external_id' as kind, external_id as value, id as user_id from users where external_id = any(${keys.external_id}::text[])
+    select 'external_id' as kind, v.value, u.id as user_id
+      from unnest(${keys.external_id}::text[]) as v(value) join users u on u.external_id = v.value
     union all
-    select 'username', lower(username), id from users where lower(username) = any(${keys.username}::text[])
+    select 'username', v.value, u.id
+      from unnest(${keys.username}::text[]) as v(value) join users u on lower(u.username) = lower(v.value)
     union all
-    select 'email_address', lower(email_address), user_id from email_addresses where lower(email_address) = any(${keys.email_address}::text[])
+    select 'email_address', v.value, e.user_id
+      from unnest(${keys.email_address}::text[]) as v(value) join email_addresses e on lower(e.email_address) = lower(v.value)
     union all
-    select 'phone_number', phone_number, user_id from phone_numbers where phone_number = any(${keys.phone_number}::text[])
+    select 'phone_number', v.value, p.user_id
+      from unnest(${keys.phone_number}::text[]) as v(value) join phone_numbers p on p.phone_number = v.value
     union all
-    select 'web3_wallet', lower(web3_wallet), user_id from web3_wallets where lower(web3_wallet) = any(${keys.web3_wallet}::text[])`.execute(db);
+    select 'web3_wallet', v.value, w.user_id
+      from unnest(${keys.web3_wallet}::text[]) as v(value) join web3_wallets w on lower(w.web3_wallet) = lower(v.value)`.execute(db);
   return result.rows;
 }
 
