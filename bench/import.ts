@@ -1,7 +1,7 @@
 // Benchmark 1 (issue 5): `gatehouse import` of the seed file into PostgreSQL, against a raw COPY of the
 // same rows into the same tables, measured in the same run:
 //
-//   npx tsx bench/import.ts [--file bench/data/users-1m.jsonl] [--users 1000000] [--batch-size 2000] [--writers 2] [--rounds 1]
+//   npx tsx bench/import.ts [--file bench/data/users-1m.jsonl] [--users 1000000] [--batch-size 2000] [--writers 2] [--rounds 1] [--events]
 //   DATABASE_URL=postgres://… npx tsx bench/import.ts
 //
 // Each side gets a fresh schema built by the application's migrations (every index and trigger in place),
@@ -40,6 +40,7 @@ const { values: args } = parseArgs({
     'copy-single': { type: 'boolean', default: false },
     rounds: { type: 'string', default: '1' },
     'skip-copy': { type: 'boolean', default: false },
+    events: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench/results/import.json' },
   },
 });
@@ -309,6 +310,9 @@ async function importRun(admin: pg.Client, file: string) {
       batchSize,
       writers: Number(args.writers),
       rejectsPath: path.join(os.tmpdir(), `bench-import-${process.pid}.rejects.jsonl`),
+      // An initial load, as `gatehouse import --no-events`: the COPY baseline writes no events either.
+      // --events measures the import with its user.created outbox rows (not comparable to the baseline).
+      events: args.events === true,
       onProgress: (p) => reporter.update(p),
     });
     reporter.finish();
@@ -380,6 +384,7 @@ async function main() {
         users_per_second: Math.round(importRate!),
         inserted: imported.summary.inserted,
         rejected: imported.summary.rejected,
+        user_created_events: args.events === true,
         database_cpu_seconds: round(imported.dbCpu),
         import_process_cpu_seconds: round(imported.nodeCpu),
       },

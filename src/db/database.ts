@@ -32,6 +32,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
       },
       ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
     });
+    // A connection can die under the pool (PostgreSQL restarted, its backend terminated): node-postgres then
+    // emits 'error' on the pool for an idle connection, and an 'error' nobody listens to crashes the
+    // process. The pool has already dropped that connection; the next query opens a new one (or fails, and
+    // its caller reports why). Checked-out connections: see preparingPool.
+    pool.on('error', (error) => process.emitWarning(`an idle database connection was lost: ${error.message}`, 'DatabaseWarning'));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   }
   if (target.dataDir) await fs.mkdir(path.dirname(target.dataDir), { recursive: true });
@@ -59,6 +64,10 @@ export function prepared(name: string, compiled: { sql: string }, parameters: re
 function preparingPool(pool: pg.Pool): PostgresPool {
   const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    // The connection lost while checked out (the pool listens only while it is idle): the error also fails
+    // the query in flight, or the next one on this client, so its caller hears of it; this listener only
+    // keeps the 'error' event from crashing the process. On release, the pool drops the dead connection.
+    client.on('error', () => undefined);
     // A schema change can make a statement's result type change under it (a migration adding a column to
     // `users.*` from another process): then it is prepared again under a new name, once (outside a
     // transaction; inside one the error aborts it and stands).
@@ -79,7 +88,7 @@ function preparingPool(pool: pg.Pool): PostgresPool {
     return {
       query: ((textOrCursor: unknown, values?: readonly unknown[]) =>
         typeof textOrCursor === 'string' ? query(textOrCursor, [...(values ?? [])]) : client.query(textOrCursor as never)) as unknown as PostgresPoolClient['query'],
-      release: () => client.release(),
+      release: (destroy?: boolean) => client.release(destroy), // pass on a request to drop a broken connection
     };
   };
   return {

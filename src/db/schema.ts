@@ -134,7 +134,16 @@ export interface SigningKeysTable {
   retired_at: number | null;
 }
 
+/** The webhook outbox (migration 0006): one row per event, its payload the whole webhook body. */
+export interface EventsTable {
+  id: string;
+  type: string;
+  payload: JsonColumn<JsonObject>;
+  created_at: number;
+}
+
 export interface Database {
+  events: EventsTable;
   clients: ClientsTable;
   sessions: SessionsTable;
   signing_keys: SigningKeysTable;

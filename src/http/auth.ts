@@ -16,13 +16,15 @@ declare module 'fastify' {
  */
 export function installSecretKeyAuth(app: FastifyInstance, isValidKey: (key: string) => boolean): void {
   app.decorateRequest('keyEnvironment', 'live');
-  app.addHook('onRequest', async (request) => {
+  // A callback hook, not an async one: it runs on every request and has nothing to await (no promise to make).
+  app.addHook('onRequest', (request, _reply, done) => {
     const header = request.headers.authorization;
     // A missing key is an invalid key; a header that is there but not "Bearer <key>" is malformed.
-    if (header === undefined || header === '') throw new ClerkError('clerk_key_invalid');
+    if (header === undefined || header === '') return done(new ClerkError('clerk_key_invalid'));
     const match = BEARER.exec(header);
-    if (!match?.[1]) throw new ClerkError('authorization_header_format_invalid');
-    if (!isValidKey(match[1])) throw new ClerkError('clerk_key_invalid');
+    if (!match?.[1]) return done(new ClerkError('authorization_header_format_invalid'));
+    if (!isValidKey(match[1])) return done(new ClerkError('clerk_key_invalid'));
     request.keyEnvironment = match[1].startsWith('sk_test_') ? 'test' : 'live';
+    done();
   });
 }

@@ -25,9 +25,10 @@ export function installJson(app: FastifyInstance): void {
     }
   });
 
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // A callback hook (every response passes through it): no promise per request.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('application/json')) reply.header('content-type', 'application/json');
-    return payload;
+    done(null, payload);
   });
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { createDeps } from '../deps.js';
+import { hashOnEveryCore } from '../passwords/service.js';
 import { runExport } from './export.js';
 import { FORMATS, type ImportFormat } from './formats.js';
 import { createProgressReporter, describeProgress } from './progress.js';
@@ -21,7 +22,7 @@ Options:
   --dry-run                           validate everything, uniqueness included; write nothing
   --batch-size <n>                    rows per transaction (default ${DEFAULT_BATCH_SIZE})
   --writers <n>                       batches written at once (default 2 on PostgreSQL, 1 on the embedded database)
-  --no-events                         do not emit user.created webhooks (accepted now; webhooks do not exist yet)
+  --no-events                         record no user.created webhook events (an initial load)
   --firebase-signer-key <base64>      Firebase's password hash parameters (console → Authentication →
   --firebase-salt-separator <base64>    Users → ⋮ → Password hash parameters); needed for --format firebase
   --firebase-rounds <n>                 when the export has password hashes. Defaults: separator Bw==,
@@ -112,6 +113,7 @@ export async function importCommand(args: string[]): Promise<number> {
     const writers = positiveInteger(values.writers, '--writers', config.databaseUrl ? 2 : 1);
 
     const deps = await createDeps(config);
+    hashOnEveryCore(); // plain passwords in the file: this process answers no requests meanwhile
     const abort = new AbortController();
     const onSignal = () => {
       if (abort.signal.aborted) process.exit(130); // a second Ctrl-C: leave now, the open batch rolls back
@@ -139,6 +141,13 @@ export async function importCommand(args: string[]): Promise<number> {
       process.stdout.write(summaryText(summary));
       if (summary.interrupted) return 130;
       return summary.rejected > 0 ? 3 : 0;
+    } catch (error) {
+      // A lost database connection (a restart) surfaces as whatever the driver says; say what to do next.
+      reporter.finish();
+      process.stderr.write(
+        'gatehouse import: stopped. Every batch written before this is committed; once the cause is fixed, run the same command again to resume (rows already imported are skipped).\n',
+      );
+      throw error;
     } finally {
       reporter.finish();
       process.off('SIGINT', onSignal);

@@ -80,7 +80,8 @@ async function* auth0(file: string, open: (file: string) => NodeJS.ReadableStrea
 
 // CSV: a header row of POST /v1/users field names, then one user per row. An empty cell is "not given".
 const LIST_FIELDS = new Set(['email_address', 'phone_number', 'web3_wallet', 'backup_codes']);
-const OBJECT_FIELDS = new Set(['public_metadata', 'private_metadata', 'unsafe_metadata']);
+// `gatehouse`: the export's extension object (src/users/gatehouse-extension.ts), as JSON in its cell like the metadata.
+const OBJECT_FIELDS = new Set(['public_metadata', 'private_metadata', 'unsafe_metadata', 'gatehouse']);
 const BOOLEAN_FIELDS = new Set(['skip_password_checks', 'skip_password_requirement', 'delete_self_enabled', 'skip_legal_checks', 'create_organization_enabled']);
 const INTEGER_FIELDS = new Set(['create_organizations_limit']);
 

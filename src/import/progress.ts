@@ -15,7 +15,7 @@ function duration(seconds: number): string {
 }
 
 export function describeProgress(p: ImportProgress): { fraction: number; rate: number; eta: number } {
-  const fraction = p.totalBytes > 0 ? Math.min(1, p.bytesRead / p.totalBytes) : 1;
+  const fraction = p.totalBytes > 0 ? Math.min(1, p.bytesDone / p.totalBytes) : 1;
   const seconds = p.elapsedMs / 1000;
   const done = p.inserted + p.updated + p.skipped + p.rejected;
   const rate = seconds > 0 ? done / seconds : 0;

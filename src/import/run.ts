@@ -9,8 +9,7 @@ import {
   type ConflictMode,
   type ImportRow,
 } from '../users/bulk-service.js';
-import type { CreateUserInput } from '../users/schemas.js';
-import { prepareNewUser } from '../users/service.js';
+import { prepareImportRow } from '../users/import-row.js';
 import type { FirebaseHashParameters } from './firebase.js';
 import { formatFromExtension, openSource, type ImportFormat, type SourceRecord } from './formats.js';
 
@@ -37,8 +36,8 @@ export interface ImportOptions {
   batchSize?: number | undefined;
   firebase?: FirebaseHashParameters | undefined;
   /**
-   * user.created webhook events. Webhooks do not exist yet, so nothing is emitted either way; once they do,
-   * an import will emit them unless this is false (`--no-events`).
+   * Record a user.created webhook event for each inserted user (the default), in its batch's transaction;
+   * false (`--no-events`) for an initial load that nothing should hear about. See src/webhooks/.
    */
   events?: boolean | undefined;
   /** Stop after the batch being written (Ctrl-C). Committed batches stay; a re-run resumes. */
@@ -59,7 +58,10 @@ export interface ImportCounts {
 }
 
 export interface ImportProgress extends ImportCounts {
+  /** Bytes of the file read so far; reading runs ahead of writing by a chunk and a batch or two. */
   bytesRead: number;
+  /** Bytes of the file whose rows are done (estimated from the rows read so far and their bytes). */
+  bytesDone: number;
   totalBytes: number;
   elapsedMs: number;
 }
@@ -105,7 +107,7 @@ interface PreparedBatch {
 }
 
 export async function runImport(
-  deps: Pick<Deps, 'db' | 'clock' | 'secretBox' | 'hibp' | 'onSessionChange'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'secretBox' | 'hibp' | 'onSessionChange' | 'instance' | 'settings'>,
   options: ImportOptions,
 ): Promise<ImportSummary> {
   const started = performance.now();
@@ -119,13 +121,20 @@ export async function runImport(
   const rejectsPath = options.rejectsPath ?? `${options.file}.rejects.jsonl`;
   const passwordPolicy = await importPasswordPolicy(deps);
   const claimed = dryRun ? new Map<string, string>() : undefined;
+  const events = options.events !== false ? deps : undefined;
 
   // Rejects can name people (emails): readable by the owner only.
   const rejectsFile = await open(rejectsPath, 'w', 0o600);
   await rejectsFile.chmod(0o600);
   const counts: ImportCounts = { read: 0, inserted: 0, updated: 0, skipped: 0, rejected: 0 };
   const source = openSource(options.file, format, { firebase: options.firebase });
-  const progress = (): ImportProgress => ({ ...counts, bytesRead: source.bytesRead(), totalBytes, elapsedMs: performance.now() - started });
+  let pulled = 0; // records taken from the source, written or not
+  const progress = (): ImportProgress => {
+    const bytesRead = source.bytesRead();
+    const done = counts.inserted + counts.updated + counts.skipped + counts.rejected;
+    const bytesDone = pulled > 0 ? Math.round((bytesRead * done) / pulled) : 0;
+    return { ...counts, bytesRead, bytesDone, totalBytes, elapsedMs: performance.now() - started };
+  };
 
   async function prepareOne(record: SourceRecord, batch: PreparedBatch) {
     if (record.errors) {
@@ -133,8 +142,8 @@ export async function runImport(
       return;
     }
     try {
-      const prepared = await prepareNewUser(deps, record.body, { passwordPolicy });
-      batch.rows.push({ input: record.body as CreateUserInput, prepared });
+      // The rules of POST /v1/users (prepareNewUser), and the line's `gatehouse` key when it has one.
+      batch.rows.push(await prepareImportRow(deps, record.body, { passwordPolicy }));
       batch.lines.push(record.line);
     } catch (error) {
       if (!(error instanceof ClerkError)) throw error;
@@ -167,7 +176,7 @@ export async function runImport(
 
   async function write(batch: PreparedBatch, busy: { keys: Set<string>; settled: Promise<unknown> } | undefined, previous: Promise<void>) {
     const outcomes =
-      batch.rows.length > 0 ? await writeImportBatch(deps, batch.rows, { onConflict, dryRun: claimed && { claimed }, inFlight: busy }) : [];
+      batch.rows.length > 0 ? await writeImportBatch(deps, batch.rows, { onConflict, dryRun: claimed && { claimed }, inFlight: busy, events }) : [];
     const rejects = [...batch.rejects];
     outcomes.forEach((outcome, i) => {
       if (outcome.status === 'rejected') rejects.push({ line: batch.lines[i]!, errors: outcome.errors, body: batch.rows[i]!.input });
@@ -208,6 +217,7 @@ export async function runImport(
   try {
     let pending: SourceRecord[] = [];
     reading: for await (const records of source.records) {
+      pulled += records.length;
       for (const record of records) {
         pending.push(record);
         if (pending.length >= batchSize) {

@@ -44,9 +44,14 @@ export function ksuid(nowMs: number = Date.now()): string {
   return digits.toString('latin1');
 }
 
-/** Clerk's id prefixes: `user_`, `idn_` (email, phone and wallet identifications), `sess_`, `ins_`… */
-export type IdPrefix = 'user' | 'idn' | 'ins' | 'sk' | 'sess' | 'client' | 'ntf' | 'jwk';
+/** Clerk's id prefixes: `user_`, `idn_` (email, phone and wallet identifications), `sess_`, `ins_`… `evt_`: outbox events. */
+export type IdPrefix = 'user' | 'idn' | 'ins' | 'sk' | 'sess' | 'client' | 'ntf' | 'jwk' | 'evt';
 
 export function newId(prefix: IdPrefix, nowMs?: number): string {
   return `${prefix}_${ksuid(nowMs)}`;
+}
+
+/** A JSON-schema pattern for the ids newId(prefix) makes: the prefix, `_`, 27 base62 characters. */
+export function idPattern(prefix: IdPrefix): string {
+  return `^${prefix}_[0-9A-Za-z]{${LENGTH}}$`;
 }

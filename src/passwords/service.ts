@@ -108,6 +108,14 @@ function decoy(): Promise<string> {
  */
 const hashing = createLimiter(Math.max(1, availableParallelism() - 1));
 
+/**
+ * For a process that serves no requests (`gatehouse import`): every core may hash, since no event loop
+ * has to stay responsive. On 2 cores this doubles the rate of an import of plain passwords.
+ */
+export function hashOnEveryCore(): void {
+  hashing.resize(availableParallelism());
+}
+
 export interface VerifyDeps {
   db: Executor;
   clock: Clock;

@@ -1,8 +1,10 @@
 import type { Deps } from '../deps.js';
 import { inTransaction } from '../db/transaction.js';
+import { NO_HTTP_REQUEST } from '../webhooks/events.js';
 import { ClerkError, clerkErrorEntry, type ClerkErrorEntry } from '../http/clerk-error.js';
 import { identifierTakenError } from '../identifications/service.js';
 import { readSettings } from '../instance/settings.js';
+import { revokeUserSessions } from '../sessions/service.js';
 import type { PasswordPolicy } from '../passwords/policy.js';
 import {
   findIdentifierOwners,
@@ -12,8 +14,11 @@ import {
   type IdentifierKind,
   type IdentifierLookup,
 } from './bulk-store.js';
-import type { CreateUserInput, UpdateUserInput } from './schemas.js';
-import { updateUser, type PreparedUser } from './service.js';
+import { importedUserPatch, type ImportedState } from './gatehouse-extension.js';
+import type { ImportRow } from './import-row.js';
+import type { UpdateUserInput } from './schemas.js';
+import { emitUsersCreated, updateUser, type PreparedUser, type UserEventDeps } from './service.js';
+import { updateUserById } from './store.js';
 
 // Many users at once: the write side of `gatehouse import`, batches of users that already passed
 // prepareNewUser (every rule of POST /v1/users). The read side, `gatehouse export`, is export-service.ts.
@@ -22,11 +27,7 @@ type BulkDeps = Pick<Deps, 'db' | 'clock' | 'secretBox' | 'hibp' | 'onSessionCha
 
 export type ConflictMode = 'skip' | 'update';
 
-/** One row of an import: the body as read (for --on-conflict update) and what prepareNewUser made of it. */
-export interface ImportRow {
-  input: CreateUserInput;
-  prepared: PreparedUser;
-}
+export type { ImportRow } from './import-row.js';
 
 export type ImportOutcome =
   | { status: 'inserted' | 'skipped' | 'updated'; userId: string }
@@ -44,6 +45,12 @@ export interface BatchOptions {
    * is done, so that rows are still judged in file order (and two batches never wait on each other's keys).
    */
   inFlight?: { keys: Set<string>; settled: Promise<unknown> } | undefined;
+  /**
+   * Record a user.created event for each inserted user, in its batch's transaction (src/webhooks/); absent
+   * with `--no-events`. Skipped and updated rows get none (user.updated belongs to the webhooks issue),
+   * and a dry run writes nothing.
+   */
+  events?: UserEventDeps | undefined;
 }
 
 /** The identifiers of a batch (as the unique indexes compare them), for BatchOptions.inFlight. */
@@ -59,33 +66,39 @@ export async function importPasswordPolicy(deps: Pick<Deps, 'db'>): Promise<Pass
 }
 
 // Identifiers as the unique indexes compare them: e-mails, usernames and wallets without regard to case.
-const key = (kind: IdentifierKind, value: string) =>
-  `${kind}:${kind === 'external_id' || kind === 'phone_number' ? value : value.toLowerCase()}`;
+const CASE_SENSITIVE: ReadonlySet<IdentifierKind> = new Set(['external_id', 'phone_number', 'user_id', 'identification_id']);
+const key = (kind: IdentifierKind, value: string) => `${kind}:${CASE_SENSITIVE.has(kind) ? value : value.toLowerCase()}`;
 
-/** Every unique identifier of a row, in the order POST /v1/users reports a taken one. */
-function identifierKeys(row: ImportRow): { kind: IdentifierKind; key: string }[] {
+/**
+ * Every unique identifier of a row, in the order POST /v1/users reports a taken one, then the ids its
+ * `gatehouse` key gives (new ids made by prepareNewUser cannot collide, so they are not looked up).
+ */
+function identifierKeys(row: ImportRow): { kind: IdentifierKind; key: string; param?: string }[] {
   const u = row.prepared;
-  const keys: { kind: IdentifierKind; key: string }[] = [];
+  const keys: { kind: IdentifierKind; key: string; param?: string }[] = [];
   if (u.user.external_id !== null) keys.push({ kind: 'external_id', key: key('external_id', u.user.external_id) });
   if (u.user.username !== null) keys.push({ kind: 'username', key: key('username', u.user.username) });
   for (const e of u.email_addresses) keys.push({ kind: 'email_address', key: key('email_address', e.value) });
   for (const p of u.phone_numbers) keys.push({ kind: 'phone_number', key: key('phone_number', p.value) });
   for (const w of u.web3_wallets) keys.push({ kind: 'web3_wallet', key: key('web3_wallet', w.value) });
+  for (const id of row.imported?.ids ?? []) keys.push({ kind: id.kind, key: key(id.kind, id.value), param: id.param });
   return keys;
 }
 
 /**
- * What makes a row "the same user" as one already there: its external_id, or when it has none its
- * primary email address (then, for users with neither, its username, primary phone, primary wallet).
+ * What makes a row "the same user" as one already there, in the order they are tried: the user id its
+ * `gatehouse` key gives; then its external_id, or when it has none its first email address (then, for
+ * users with neither, its username, first phone, first wallet).
  */
-function conflictKey(row: ImportRow): string | undefined {
+function conflictKeys(row: ImportRow): string[] {
   const u = row.prepared;
-  if (u.user.external_id !== null) return key('external_id', u.user.external_id);
-  if (u.email_addresses[0]) return key('email_address', u.email_addresses[0].value);
-  if (u.user.username !== null) return key('username', u.user.username);
-  if (u.phone_numbers[0]) return key('phone_number', u.phone_numbers[0].value);
-  if (u.web3_wallets[0]) return key('web3_wallet', u.web3_wallets[0].value);
-  return undefined;
+  const keys = row.imported?.user.id !== undefined ? [key('user_id', row.imported.user.id)] : [];
+  if (u.user.external_id !== null) keys.push(key('external_id', u.user.external_id));
+  else if (u.email_addresses[0]) keys.push(key('email_address', u.email_addresses[0].value));
+  else if (u.user.username !== null) keys.push(key('username', u.user.username));
+  else if (u.phone_numbers[0]) keys.push(key('phone_number', u.phone_numbers[0].value));
+  else if (u.web3_wallets[0]) keys.push(key('web3_wallet', u.web3_wallets[0].value));
+  return keys;
 }
 
 const HUMAN: Record<IdentifierKind, string> = {
@@ -94,12 +107,14 @@ const HUMAN: Record<IdentifierKind, string> = {
   email_address: 'email address',
   phone_number: 'phone number',
   web3_wallet: 'web3 wallet',
+  user_id: 'user id',
+  identification_id: 'identification id',
 };
 
-/** The error POST /v1/users answers when an identifier belongs to someone else. */
-function identifierTaken(kind: IdentifierKind): ClerkErrorEntry {
+/** The error POST /v1/users answers when an identifier belongs to someone else (`param`: for the ids of `gatehouse`). */
+function identifierTaken(kind: IdentifierKind, param: string = kind): ClerkErrorEntry {
   const message = `That ${HUMAN[kind]} is taken. Please try another.`;
-  return clerkErrorEntry('form_identifier_exists', { meta: { param_name: kind }, message, long_message: message });
+  return clerkErrorEntry('form_identifier_exists', { meta: { param_name: param }, message, long_message: message });
 }
 
 const sqlState = (error: unknown) =>
@@ -125,10 +140,12 @@ function rowErrorEntries(error: unknown): ClerkErrorEntry[] {
   return [clerkErrorEntry('internal_clerk_error', { long_message: `The database refused this row (SQLSTATE ${sqlState(error)}).` })];
 }
 
-async function insertBatch(deps: BulkDeps, users: PreparedUser[]): Promise<void> {
+async function insertBatch(deps: BulkDeps, users: PreparedUser[], events?: UserEventDeps): Promise<void> {
   await inTransaction(deps.db, async (db) => {
     await tuneBulkTransaction(db);
     await insertNewUsers(db, users);
+    // No HTTP request behind an import: see webhooks/events.ts#NO_HTTP_REQUEST.
+    if (events) await emitUsersCreated({ ...events, db }, users.map((u) => u.user.id), NO_HTTP_REQUEST);
   });
 }
 
@@ -151,9 +168,22 @@ function updateInputFor(row: ImportRow): UpdateUserInput {
   return patch;
 }
 
+/**
+ * The user's own state from `gatehouse` (gatehouse-extension.ts#importedUserPatch), after PATCH's fields, so
+ * its updated_at and MFA times win; a ban revokes the user's sessions, as POST /v1/users/{id}/ban does.
+ */
+async function applyImportedState(deps: BulkDeps, userId: string, imported: ImportedState): Promise<void> {
+  const patch = importedUserPatch(imported);
+  if (Object.keys(patch).length > 0) await updateUserById(deps.db, userId, patch);
+  if (patch.banned === true) await revokeUserSessions(deps, userId);
+}
+
 async function updateExisting(deps: BulkDeps, row: ImportRow, userId: string): Promise<ImportOutcome> {
   try {
-    await updateUser(deps, userId, updateInputFor(row));
+    await inTransaction(deps.db, async (db) => {
+      await updateUser({ ...deps, db }, userId, updateInputFor(row));
+      if (row.imported) await applyImportedState({ ...deps, db }, userId, row.imported);
+    });
     return { status: 'updated', userId };
   } catch (error) {
     if (error instanceof ClerkError) return { status: 'rejected', errors: error.entries };
@@ -163,7 +193,9 @@ async function updateExisting(deps: BulkDeps, row: ImportRow, userId: string): P
 
 /** Who holds each identifier of these rows: key → user id. */
 async function ownersOf(deps: BulkDeps, rows: ImportRow[]): Promise<Map<string, string>> {
-  const lookup: IdentifierLookup = { external_id: [], username: [], email_address: [], phone_number: [], web3_wallet: [] };
+  const lookup: IdentifierLookup = {
+    external_id: [], username: [], email_address: [], phone_number: [], web3_wallet: [], user_id: [], identification_id: [],
+  };
   for (const row of rows) {
     for (const { kind, key: k } of identifierKeys(row)) lookup[kind].push(k.slice(kind.length + 1));
   }
@@ -176,13 +208,14 @@ async function ownersOf(deps: BulkDeps, rows: ImportRow[]): Promise<Map<string, 
   return owners;
 }
 
-type Verdict = { conflict: string } | { taken: IdentifierKind } | 'free';
+type Verdict = { conflict: string } | { taken: IdentifierKind; param?: string | undefined } | 'free';
 
 function judge(row: ImportRow, ownerOf: (key: string) => string | undefined): Verdict {
-  const k = conflictKey(row);
-  const owner = k === undefined ? undefined : ownerOf(k);
-  if (owner !== undefined) return { conflict: owner };
-  for (const { kind, key: identifier } of identifierKeys(row)) if (ownerOf(identifier) !== undefined) return { taken: kind };
+  for (const k of conflictKeys(row)) {
+    const owner = ownerOf(k);
+    if (owner !== undefined) return { conflict: owner };
+  }
+  for (const { kind, key: identifier, param } of identifierKeys(row)) if (ownerOf(identifier) !== undefined) return { taken: kind, param };
   return 'free';
 }
 
@@ -198,13 +231,13 @@ async function resolveAndWrite(deps: BulkDeps, rows: ImportRow[], indices: numbe
   for (const i of indices) {
     const verdict = judge(rows[i]!, (k) => owners.get(k));
     if (verdict === 'free') free.push(i);
-    else if ('taken' in verdict) outcomes[i] = { status: 'rejected', errors: [identifierTaken(verdict.taken)] };
+    else if ('taken' in verdict) outcomes[i] = { status: 'rejected', errors: [identifierTaken(verdict.taken, verdict.param)] };
     else if (options.onConflict === 'skip') outcomes[i] = { status: 'skipped', userId: verdict.conflict };
     else outcomes[i] = await updateExisting(deps, rows[i]!, verdict.conflict);
   }
   if (free.length === 0) return;
   try {
-    await insertBatch(deps, free.map((i) => rows[i]!.prepared));
+    await insertBatch(deps, free.map((i) => rows[i]!.prepared), options.events);
     for (const i of free) outcomes[i] = { status: 'inserted', userId: rows[i]!.prepared.user.id };
   } catch (error) {
     if (!isRowError(error)) throw error;
@@ -227,7 +260,7 @@ async function judgeOnly(deps: BulkDeps, rows: ImportRow[], claimed: Map<string,
       for (const { key: k } of identifierKeys(row)) claimed.set(k, row.prepared.user.id);
       return { status: 'inserted', userId: row.prepared.user.id };
     }
-    if ('taken' in verdict) return { status: 'rejected', errors: [identifierTaken(verdict.taken)] };
+    if ('taken' in verdict) return { status: 'rejected', errors: [identifierTaken(verdict.taken, verdict.param)] };
     return { status: options.onConflict === 'skip' ? 'skipped' : 'updated', userId: verdict.conflict };
   });
 }
@@ -258,7 +291,7 @@ export async function writeImportBatch(deps: BulkDeps, rows: ImportRow[], option
   let fastPathDone = false;
   if (first.length > 0) {
     try {
-      await insertBatch(deps, first.map((i) => rows[i]!.prepared));
+      await insertBatch(deps, first.map((i) => rows[i]!.prepared), options.events);
       for (const i of first) outcomes[i] = { status: 'inserted', userId: rows[i]!.prepared.user.id };
       fastPathDone = true;
     } catch (error) {

@@ -39,13 +39,30 @@ export interface NewUserRecord {
   mfa_enabled_at: number | null;
   created_at: number;
   updated_at: number;
+  /**
+   * State only an import can set (the `gatehouse` key of an exported line, users/gatehouse-extension.ts).
+   * Left out (undefined, so absent from the batch's JSON) means the column default: a new user's state.
+   */
+  banned?: boolean;
+  locked_at?: number | null;
+  lockout_expires_at?: number | null;
+  failed_verification_attempts?: number;
+  last_sign_in_at?: number | null;
+  last_active_at?: number | null;
+  mfa_disabled_at?: number | null;
+  totp_last_used_step?: number | null;
 }
 
-/** An email address, phone number or web3 wallet of a new user: verified (strategy admin). */
+/** An email address, phone number or web3 wallet of a new user: verified (strategy admin) unless an import says otherwise. */
 export interface NewIdentificationRecord {
   id: string;
   value: string;
   created_at: number;
+  /** Only an import sets these (users/gatehouse-extension.ts). Defaults: verified, updated_at = created_at, no second factor. */
+  verified?: boolean;
+  updated_at?: number;
+  reserved_for_second_factor?: boolean;
+  default_second_factor?: boolean;
 }
 
 export interface NewUserRecords {
@@ -70,7 +87,19 @@ function toJson(value: unknown): string {
 function identificationJson(users: NewUserRecords[], kind: 'email_addresses' | 'phone_numbers' | 'web3_wallets', column: string) {
   const rows: Record<string, unknown>[] = [];
   for (const u of users) {
-    for (const r of u[kind]) rows.push({ id: r.id, user_id: u.user.id, [column]: r.value, created_at: r.created_at });
+    for (const r of u[kind]) {
+      // The optional fields stay out of the JSON when undefined; the insert's coalesce() gives their defaults.
+      rows.push({
+        id: r.id,
+        user_id: u.user.id,
+        [column]: r.value,
+        created_at: r.created_at,
+        verified: r.verified,
+        updated_at: r.updated_at,
+        reserved_for_second_factor: r.reserved_for_second_factor,
+        default_second_factor: r.default_second_factor,
+      });
+    }
   }
   return toJson(rows);
 }
@@ -93,29 +122,34 @@ export async function insertNewUsers(db: Executor, users: NewUserRecords[]): Pro
         primary_email_address_id, primary_phone_number_id, primary_web3_wallet_id,
         primary_email_address_sort, primary_phone_number_sort, primary_web3_wallet_sort,
         delete_self_enabled, create_organization_enabled, create_organizations_limit,
-        legal_accepted_at, mfa_enabled_at, created_at, updated_at)
+        legal_accepted_at, mfa_enabled_at, created_at, updated_at,
+        banned, locked_at, lockout_expires_at, failed_verification_attempts,
+        last_sign_in_at, last_active_at, mfa_disabled_at, totp_last_used_step)
       select
         r.id, r.external_id, r.username, r.first_name, r.last_name, r.password_digest, r.password_hasher, r.totp_secret,
         r.backup_codes, r.public_metadata, r.private_metadata, r.unsafe_metadata,
         r.primary_email_address_id, r.primary_phone_number_id, r.primary_web3_wallet_id,
         r.primary_email_address_sort, r.primary_phone_number_sort, r.primary_web3_wallet_sort,
         coalesce(r.delete_self_enabled, true), coalesce(r.create_organization_enabled, true), r.create_organizations_limit,
-        r.legal_accepted_at, r.mfa_enabled_at, r.created_at, r.updated_at
+        r.legal_accepted_at, r.mfa_enabled_at, r.created_at, r.updated_at,
+        coalesce(r.banned, false), r.locked_at, r.lockout_expires_at, coalesce(r.failed_verification_attempts, 0),
+        r.last_sign_in_at, r.last_active_at, r.mfa_disabled_at, r.totp_last_used_step
       from json_populate_recordset(null::users, ${userJson}::json) as r
       returning 1
     ), e as (
       insert into email_addresses (id, user_id, email_address, verified, created_at, updated_at)
-      select r.id, r.user_id, r.email_address, true, r.created_at, r.created_at
+      select r.id, r.user_id, r.email_address, coalesce(r.verified, true), r.created_at, coalesce(r.updated_at, r.created_at)
       from json_populate_recordset(null::email_addresses, ${identificationJson(users, 'email_addresses', 'email_address')}::json) as r
       returning 1
     ), p as (
-      insert into phone_numbers (id, user_id, phone_number, verified, created_at, updated_at)
-      select r.id, r.user_id, r.phone_number, true, r.created_at, r.created_at
+      insert into phone_numbers (id, user_id, phone_number, verified, created_at, updated_at, reserved_for_second_factor, default_second_factor)
+      select r.id, r.user_id, r.phone_number, coalesce(r.verified, true), r.created_at, coalesce(r.updated_at, r.created_at),
+             coalesce(r.reserved_for_second_factor, false), coalesce(r.default_second_factor, false)
       from json_populate_recordset(null::phone_numbers, ${identificationJson(users, 'phone_numbers', 'phone_number')}::json) as r
       returning 1
     ), w as (
       insert into web3_wallets (id, user_id, web3_wallet, verified, created_at, updated_at)
-      select r.id, r.user_id, r.web3_wallet, true, r.created_at, r.created_at
+      select r.id, r.user_id, r.web3_wallet, coalesce(r.verified, true), r.created_at, coalesce(r.updated_at, r.created_at)
       from json_populate_recordset(null::web3_wallets, ${identificationJson(users, 'web3_wallets', 'web3_wallet')}::json) as r
       returning 1
     )
@@ -140,6 +174,9 @@ export interface IdentifierLookup {
   email_address: string[];
   phone_number: string[];
   web3_wallet: string[];
+  /** Ids an imported line carries (its `gatehouse` key): users.id, and the id of any email, phone or wallet. */
+  user_id: string[];
+  identification_id: string[];
 }
 
 export type IdentifierKind = keyof IdentifierLookup;
@@ -178,7 +215,19 @@ export async function findIdentifierOwners(
       from unnest(${keys.phone_number}::text[]) as v(value) join phone_numbers p on p.phone_number = v.value
     union all
     select 'web3_wallet', v.value, w.user_id
-      from unnest(${keys.web3_wallet}::text[]) as v(value) join web3_wallets w on lower(w.web3_wallet) = lower(v.value)`.execute(db);
+      from unnest(${keys.web3_wallet}::text[]) as v(value) join web3_wallets w on lower(w.web3_wallet) = lower(v.value)
+    union all
+    select 'user_id', v.value, u.id
+      from unnest(${keys.user_id}::text[]) as v(value) join users u on u.id = v.value
+    union all
+    select 'identification_id', v.value, e.user_id
+      from unnest(${keys.identification_id}::text[]) as v(value) join email_addresses e on e.id = v.value
+    union all
+    select 'identification_id', v.value, p.user_id
+      from unnest(${keys.identification_id}::text[]) as v(value) join phone_numbers p on p.id = v.value
+    union all
+    select 'identification_id', v.value, w.user_id
+      from unnest(${keys.identification_id}::text[]) as v(value) join web3_wallets w on w.id = v.value`.execute(db);
   return result.rows;
 }
 

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyTypebox } from '../http/fastify.js';
 import { DeletedObjectSchema, TotalCountSchema, deletedObject, errorResponses } from '../http/schemas.js';
 import type { Deps } from '../deps.js';
+import { httpRequestAttributes } from '../webhooks/events.js';
 import { countUsers, listUsers } from './list.js';
 import {
   CreateUserBody,
@@ -50,7 +51,7 @@ export async function usersRoutes(app: FastifyTypebox, deps: Deps) {
 
   app.post('/users', {
     schema: { body: CreateUserBody, response: UserResponse },
-    handler: async (request) => view(await createUser(deps, request.body)),
+    handler: async (request) => view(await createUser(deps, request.body, httpRequestAttributes(request))),
   });
 
   app.get('/users/:user_id', {

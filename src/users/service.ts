@@ -10,6 +10,7 @@ import {
   withUniqueIdentifiers,
   type IdentificationKind,
 } from '../identifications/service.js';
+import { recordUsersCreated, type HttpRequestAttributes } from '../webhooks/events.js';
 import { deepMerge, type JsonObject } from '../lib/deep-merge.js';
 import { newId } from '../lib/ids.js';
 import { prepareBackupCodes, prepareTotpSecret } from '../mfa/service.js';
@@ -25,6 +26,7 @@ import type { UserViewContext } from './serialize.js';
 import {
   deleteUserById,
   findFullUserById,
+  findFullUsersByIds,
   findUserByIdForUpdate,
   insertPendingNotification,
   updateUserById,
@@ -136,11 +138,40 @@ export async function insertPreparedUser(deps: { db: Executor }, user: PreparedU
   await inTransaction(deps.db, (db) => withUniqueIdentifiers(() => insertNewUsers(db, [user])));
 }
 
-/** POST /v1/users. Every identifier is verified (strategy admin); the first of each kind is primary. */
-export async function createUser(deps: UserDeps, input: CreateUserInput): Promise<FullUserRow> {
+/** What building a user.created event needs besides the database: the instance's id, the clock, the lockout rule. */
+export type UserEventDeps = Pick<Deps, 'instance' | 'clock' | 'settings'>;
+
+/**
+ * Records user.created for users just inserted, in the caller's transaction (src/webhooks/): they are read
+ * back whole in one query, so each event carries exactly what GET /v1/users/{id} answers, and their events
+ * go in with one statement. Returns the users, in the order of `ids`.
+ */
+export async function emitUsersCreated(
+  deps: UserEventDeps & { db: Executor },
+  ids: string[],
+  httpRequest: HttpRequestAttributes,
+): Promise<FullUserRow[]> {
+  const found = new Map((await findFullUsersByIds(deps.db, ids)).map((user) => [user.id, user]));
+  const users = ids.map((id) => found.get(id) ?? throwMissing(id));
+  await recordUsersCreated(deps.db, users, userViewContext(deps), httpRequest);
+  return users;
+}
+
+function throwMissing(id: string): never {
+  throw new Error(`user ${id} was inserted in this transaction but cannot be read back`);
+}
+
+/**
+ * POST /v1/users. Every identifier is verified (strategy admin); the first of each kind is primary. The
+ * user.created event is written in the same transaction: no event for a user that failed to insert.
+ */
+export async function createUser(deps: UserDeps & UserEventDeps, input: CreateUserInput, httpRequest: HttpRequestAttributes): Promise<FullUserRow> {
   const prepared = await prepareNewUser(deps, input);
-  await insertPreparedUser(deps, prepared);
-  return getUser(deps, prepared.user.id);
+  return inTransaction(deps.db, async (db) => {
+    await insertPreparedUser({ db }, prepared);
+    const [user] = await emitUsersCreated({ ...deps, db }, [prepared.user.id], httpRequest);
+    return user!;
+  });
 }
 
 function updateErrors(input: UpdateUserInput) {

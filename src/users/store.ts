@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { prepared, type Executor } from '../db/database.js';
 import type { NewUserRow, UserPatch, UserRow } from '../db/schema.js';
@@ -81,6 +82,12 @@ export async function findFullUserById(db: Executor, id: string): Promise<FullUs
   fullUserByIdSql ??= selectFullUsers(db).where('users.id', '=', '').compile();
   const result = await db.executeQuery<FullUserRow>(prepared('find_full_user_by_id', fullUserByIdSql, [id]));
   return result.rows[0];
+}
+
+/** Whole users by id in one query (one array parameter, however many ids), in no particular order. */
+export async function findFullUsersByIds(db: Executor, ids: string[]): Promise<FullUserRow[]> {
+  if (ids.length === 0) return [];
+  return (await selectFullUsers(db).where('users.id', '=', sql<string>`any(${ids}::text[])`).execute()) as FullUserRow[];
 }
 
 /** The user's own row, locked for the rest of the transaction. */

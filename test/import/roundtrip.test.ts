@@ -4,11 +4,13 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { runExport } from '../../src/import/export.js';
 import { parseTotpSecret, timeStepAt, totpCode } from '../../src/mfa/totp.js';
-import { buildTestApp, call, engine, type TestApp } from '../helper.js';
+import { buildTestApp, call, engine, fixedClock, type TestApp } from '../helper.js';
 import { allUsers, importFile, tempDir, userByExternalId, writeLines } from './support.js';
 
 // `gatehouse export` → `gatehouse import` into an empty instance gives the same users back: the same
-// User JSON (ids and timestamps of the copy aside), and the same credentials (passwords, TOTP, backup codes).
+// User JSON, ids and every timestamp included, every state (banned, locked, unverified, second factors,
+// sessions' traces, MFA history), the same credentials (passwords, TOTP, backup codes), and an export of
+// the copy that is the same file.
 
 const TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
 const BCRYPT = { digest: '$2b$10$bLtc25S.sVUxJ0SL8bm2DupcdwPouTi441pKtuOnq8y8TTXN8BP0y', password: 'correct horse battery staple' };
@@ -16,42 +18,34 @@ const PASSWORD = 'Round-Trip-Password-91';
 
 type User = Record<string, any>;
 
-/** The User JSON minus what a copy cannot keep: ids, the image URL (made from the id), updated_at, mfa_enabled_at. */
+/**
+ * The User JSON as it is, but for one thing a copy cannot keep: the image URL encodes the instance's id
+ * (`iid`), and the copy is another instance. The rest of the URL (the user id, the initials) must match.
+ */
 function comparable(user: User) {
-  const values = (list: User[], field: string) => list.map((i) => i[field]).sort();
-  const primary = (list: User[], id: string | null, field: string) => list.find((i) => i.id === id)?.[field] ?? null;
-  const identification = (i: User) => {
-    const { id, created_at, updated_at, ...rest } = i;
-    return rest;
-  };
-  const {
-    id, image_url, updated_at, mfa_enabled_at, email_addresses, phone_numbers, web3_wallets,
-    primary_email_address_id, primary_phone_number_id, primary_web3_wallet_id, ...rest
-  } = user;
-  return {
-    ...rest,
-    email_addresses: values(email_addresses, 'email_address'),
-    phone_numbers: values(phone_numbers, 'phone_number'),
-    web3_wallets: values(web3_wallets, 'web3_wallet'),
-    identifications: [...email_addresses, ...phone_numbers, ...web3_wallets].map(identification).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
-    primary_email_address: primary(email_addresses, primary_email_address_id, 'email_address'),
-    primary_phone_number: primary(phone_numbers, primary_phone_number_id, 'phone_number'),
-    primary_web3_wallet: primary(web3_wallets, primary_web3_wallet_id, 'web3_wallet'),
-    mfa_enabled: mfa_enabled_at !== null,
-  };
+  const { iid, ...image } = JSON.parse(Buffer.from(new URL(user.image_url).pathname.slice(1), 'base64url').toString());
+  assert.match(iid, /^ins_/);
+  return { ...user, image_url: image };
 }
 
-const key = (u: User) => u.external_id ?? u.email_addresses[0]?.email_address ?? u.phone_numbers[0]?.phone_number ?? u.username;
-
 async function create(ctx: TestApp, body: Record<string, unknown>) {
-  const res = await call(ctx, 'POST', '/v1/users', body);
-  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return ok(ctx, 'POST', '/v1/users', body);
+}
+
+/** A call that must answer 200; its body. */
+async function ok(ctx: TestApp, method: Parameters<typeof call>[1], url: string, body?: unknown) {
+  const res = await call(ctx, method, url, body);
+  assert.equal(res.status, 200, `${method} ${url}: ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
 test(`gatehouse export → import into an empty instance (${engine})`, async (t) => {
-  const source = await buildTestApp(t);
-  const copy = await buildTestApp(t); // another database, another encryption key
+  // One clock for both instances, moved by hand: every write gets its own time (so "oldest" means
+  // something), and both answer lockout_expires_in_seconds for the same moment.
+  const clock = fixedClock(Date.now());
+  const tick = () => clock.advance(1000);
+  const source = await buildTestApp(t, { clock });
+  const copy = await buildTestApp(t, { clock }); // another database, another encryption key, another instance id
   const dir = await tempDir(t);
 
   await create(source, {
@@ -77,16 +71,63 @@ test(`gatehouse export → import into an empty instance (${engine})`, async (t)
   await create(source, { external_id: 'rt-digest', email_address: ['digest@example.com'], password_digest: BCRYPT.digest, password_hasher: 'bcrypt' });
   await create(source, { phone_number: ['+15555550133'], first_name: 'Phone only' });
   await create(source, { username: 'only_a_username' });
-  const moved = await create(source, { external_id: 'rt-moved', email_address: ['first@example.com', 'second@example.com'] });
-  const second = moved.email_addresses.find((e: User) => e.email_address === 'second@example.com');
-  assert.equal((await call(source, 'PATCH', `/v1/users/${moved.id}`, { primary_email_address_id: second.id })).status, 200);
+  tick();
+  // A primary email that is not the oldest: added later, then made primary.
+  const moved = await create(source, { external_id: 'rt-moved', email_address: ['first@example.com'] });
+  tick();
+  const second = await ok(source, 'POST', '/v1/email_addresses', { user_id: moved.id, email_address: 'second@example.com', verified: true });
+  tick();
+  await ok(source, 'PATCH', `/v1/users/${moved.id}`, { primary_email_address_id: second.id });
+
+  tick();
+  const banned = await create(source, { external_id: 'rt-banned', email_address: ['banned@example.com'] });
+  await ok(source, 'POST', `/v1/users/${banned.id}/ban`);
+  tick();
+  const locked = await create(source, { external_id: 'rt-locked', email_address: ['locked@example.com'] });
+  await ok(source, 'POST', `/v1/users/${locked.id}/lock`);
+  tick();
+  const failed = await create(source, { external_id: 'rt-failed', email_address: ['failed@example.com'], password: PASSWORD });
+  assert.equal((await call(source, 'POST', `/v1/users/${failed.id}/verify_password`, { password: 'wrong-password-1' })).status, 422);
+  tick();
+  const signedIn = await create(source, { external_id: 'rt-session', email_address: ['session@example.com'] });
+  tick();
+  await ok(source, 'POST', '/v1/sessions', { user_id: signedIn.id });
+  tick();
+  // MFA on, a TOTP code used (the step is remembered), then TOTP off: mfa_enabled_at and mfa_disabled_at.
+  const mfaOff = await create(source, { external_id: 'rt-mfa-off', email_address: ['mfa-off@example.com'], totp_secret: TOTP_SECRET });
+  tick();
+  await ok(source, 'DELETE', `/v1/users/${mfaOff.id}/totp`);
+  const totpUsed = await create(source, { external_id: 'rt-totp-used', email_address: ['totp-used@example.com'], totp_secret: TOTP_SECRET });
+  const usedCode = totpCode(parseTotpSecret(TOTP_SECRET), timeStepAt(clock.now()));
+  assert.equal((await ok(source, 'POST', `/v1/users/${totpUsed.id}/verify_totp`, { code: usedCode })).code_type, 'totp');
+  tick();
+  // Unverified identifiers; the unverified phone is the user's first phone, so it is the primary one.
+  const unverified = await create(source, { external_id: 'rt-unverified', email_address: ['verified@example.com'] });
+  tick();
+  await ok(source, 'POST', '/v1/email_addresses', { user_id: unverified.id, email_address: 'unverified@example.com', verified: false });
+  await ok(source, 'POST', '/v1/phone_numbers', { user_id: unverified.id, phone_number: '+15555550144', verified: false });
+  tick();
+  // A phone reserved for second factor (and so the default one), changed after it was added (updated_at).
+  const twoFactor = await create(source, { external_id: 'rt-2fa', phone_number: ['+15555550155'] });
+  tick();
+  const sms = await ok(source, 'POST', '/v1/phone_numbers', { user_id: twoFactor.id, phone_number: '+15555550156', verified: true });
+  tick();
+  await ok(source, 'PATCH', `/v1/phone_numbers/${sms.id}`, { reserved_for_second_factor: true });
+  tick();
+  // No primary email at all: the primary went, and the one left is unverified.
+  const noPrimary = await create(source, { external_id: 'rt-no-primary', username: 'no_primary', email_address: ['gone@example.com'] });
+  tick();
+  await ok(source, 'POST', '/v1/email_addresses', { user_id: noPrimary.id, email_address: 'left@example.com', verified: false });
+  tick();
+  await ok(source, 'DELETE', `/v1/email_addresses/${noPrimary.primary_email_address_id}`);
+  tick();
   // Enough users for several export pages.
   const bulk = Array.from({ length: 620 }, (_, i) => ({ external_id: `rt-bulk-${i}`, email_address: [`bulk${i}@example.com`], public_metadata: { i } }));
   assert.equal((await importFile(source, await writeLines(path.join(dir, 'bulk.jsonl'), bulk))).inserted, 620);
 
   const file = path.join(dir, 'export.jsonl');
   const exported = await runExport(source.deps, file);
-  assert.equal(exported.users, 625);
+  assert.equal(exported.users, 634);
   assert.equal((await stat(file)).mode & 0o777, 0o600, 'the export holds secrets: owner only');
   const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
   const full = lines.find((l) => l.external_id === 'rt-full');
@@ -95,24 +136,61 @@ test(`gatehouse export → import into an empty instance (${engine})`, async (t)
   assert.ok(full.backup_codes.every((c: string) => c.startsWith('$2')), 'backup codes as bcrypt digests');
   assert.equal(full.password_hasher, 'argon2id');
 
-  const summary = await importFile(copy, file);
-  assert.deepEqual([summary.inserted, summary.rejected], [625, 0]);
+  const gatehouse = (externalId: string) => lines.find((l) => l.external_id === externalId).gatehouse;
+  assert.equal(gatehouse('rt-banned').banned, true);
+  assert.ok(gatehouse('rt-locked').locked_at && gatehouse('rt-locked').lockout_expires_at);
+  assert.equal(gatehouse('rt-failed').failed_verification_attempts, 1);
+  assert.ok(gatehouse('rt-session').last_sign_in_at && gatehouse('rt-session').last_active_at);
+  assert.ok(gatehouse('rt-mfa-off').mfa_enabled_at && gatehouse('rt-mfa-off').mfa_disabled_at);
+  assert.equal(typeof gatehouse('rt-totp-used').totp_last_used_step, 'number');
+  assert.deepEqual(gatehouse('rt-unverified').phone_numbers.map((p: User) => p.verified), [false]);
+  assert.equal(gatehouse('rt-no-primary').primary_email_address_id, null);
+  assert.deepEqual(
+    gatehouse('rt-2fa').phone_numbers.map((p: User) => [p.reserved_for_second_factor, p.default_second_factor, p.updated_at !== undefined]),
+    [[undefined, undefined, false], [true, true, true]],
+  );
+  assert.equal(lines.find((l) => l.external_id === 'rt-moved').email_address[0], 'second@example.com', 'the primary first');
 
-  await t.test('every user comes back equal', async () => {
-    const before = (await allUsers(source)).map(comparable).sort((a, b) => String(key(a)).localeCompare(String(key(b))));
-    const after = (await allUsers(copy)).map(comparable).sort((a, b) => String(key(a)).localeCompare(String(key(b))));
-    assert.equal(after.length, before.length);
-    for (const [i, user] of before.entries()) assert.deepEqual(after[i], user, `user ${key(user)}`);
+  const summary = await importFile(copy, file);
+  assert.deepEqual([summary.inserted, summary.rejected], [634, 0]);
+
+  await t.test('every user comes back with the same GET /v1/users/{id} JSON: ids, timestamps and states included', async () => {
+    const users = await allUsers(source);
+    assert.equal(users.length, 634);
+    assert.equal((await allUsers(copy)).length, 634);
+    for (const user of users) {
+      const before = await ok(source, 'GET', `/v1/users/${user.id}`);
+      const after = await ok(copy, 'GET', `/v1/users/${user.id}`);
+      assert.deepEqual(comparable(after), comparable(before), `user ${user.external_id ?? user.username ?? user.id}`);
+    }
+    // The states are really there (not equal because both are empty).
+    const state = async (id: string) => ok(copy, 'GET', `/v1/users/${id}`);
+    assert.equal((await state(banned.id)).banned, true);
+    assert.equal((await state(locked.id)).locked, true);
+    assert.equal((await state(failed.id)).verification_attempts_remaining, 9);
+    assert.ok((await state(signedIn.id)).last_sign_in_at);
+    assert.ok((await state(mfaOff.id)).mfa_disabled_at > (await state(mfaOff.id)).mfa_enabled_at);
+    const noPrimaryCopy = await state(noPrimary.id);
+    assert.equal(noPrimaryCopy.primary_email_address_id, null);
+    assert.equal(noPrimaryCopy.email_addresses[0].verification, null);
+    const movedCopy = await state(moved.id);
+    assert.equal(movedCopy.primary_email_address_id, second.id);
+    assert.ok(movedCopy.email_addresses.find((e: User) => e.id === second.id).created_at > movedCopy.created_at, 'the primary is not the oldest');
   });
 
-  await t.test('the copy exports to the same lines, digests and secrets included (in id order, so compared as sets)', async () => {
+  await t.test('the copy exports to the same file, line for line, digests and secrets included', async () => {
     const again = path.join(dir, 'export-again.jsonl');
     await runExport(copy.deps, again);
-    const a = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    const b = (await readFile(again, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    // Digests, secrets and backup codes pass through unchanged; only the order (ids are new) differs.
-    const norm = (rows: User[]) => rows.map((r) => JSON.stringify(r)).sort();
-    assert.deepEqual(norm(b), norm(a));
+    const a = (await readFile(file, 'utf8')).split('\n');
+    const b = (await readFile(again, 'utf8')).split('\n');
+    assert.equal(b.length, a.length);
+    for (const [i, line] of a.entries()) assert.equal(b[i], line, `line ${i + 1}`);
+  });
+
+  await t.test('a TOTP code used on the source is a replay on the copy (the last used step came along)', async () => {
+    const res = await call(copy, 'POST', `/v1/users/${totpUsed.id}/verify_totp`, { code: usedCode });
+    assert.equal(res.status, 422, JSON.stringify(res.body));
+    assert.equal(res.body.errors[0].code, 'totp_incorrect_code');
   });
   await t.test('passwords verify on the copy: a plain one (argon2id) and an imported digest', async () => {
     const full = await userByExternalId(copy, 'rt-full');
@@ -126,7 +204,7 @@ test(`gatehouse export → import into an empty instance (${engine})`, async (t)
     const full = await userByExternalId(copy, 'rt-full');
     assert.equal(full.totp_enabled, true);
     assert.equal(full.backup_code_enabled, true);
-    const code = totpCode(parseTotpSecret(TOTP_SECRET), timeStepAt(Date.now()));
+    const code = totpCode(parseTotpSecret(TOTP_SECRET), timeStepAt(clock.now()));
     const totp = await call(copy, 'POST', `/v1/users/${full.id}/verify_totp`, { code });
     assert.equal(totp.status, 200, JSON.stringify(totp.body));
     assert.equal(totp.body.code_type, 'totp');

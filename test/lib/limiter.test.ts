@@ -36,3 +36,34 @@ test('createLimiter: a failing task frees its slot and rejects only its own call
   // A new caller arriving after the queue drained still gets a slot.
   assert.equal(await limit(async () => 'again'), 'again');
 });
+
+test('createLimiter.resize: more slots start waiting tasks at once; fewer slots close as tasks finish', async () => {
+  const limit = createLimiter(1);
+  let running = 0;
+  let peak = 0;
+  const gates: (() => void)[] = [];
+  const task = () =>
+    limit(async () => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      running -= 1;
+    });
+  const tasks = Array.from({ length: 6 }, task);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(running, 1);
+  limit.resize(3);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(running, 3, 'two waiting tasks started when the limit grew');
+  limit.resize(1);
+  gates.splice(0).forEach((open) => open()); // the three running finish
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(running, 1, 'after shrinking, only one task runs');
+  while (gates.length > 0) {
+    gates.splice(0).forEach((open) => open());
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(running <= 1);
+  }
+  await Promise.all(tasks);
+  assert.equal(peak, 3);
+});
