@@ -37,7 +37,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
     // process. The pool has already dropped that connection; the next query opens a new one (or fails, and
     // its caller reports why). Checked-out connections: see preparingPool.
     pool.on('error', (error) => process.emitWarning(`an idle database connection was lost: ${error.message}`, 'DatabaseWarning'));
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+    directPools.set(db, pool);
+    return db;
   }
   if (target.dataDir) await fs.mkdir(path.dirname(target.dataDir), { recursive: true });
   const pglite = await PGlite.create({
@@ -50,14 +52,40 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
 
 // Prepared statements, opt-in. PostgreSQL parses and plans an unnamed statement on every call; for the
 // hottest fixed-shape reads (GET /v1/users/{id}) planning costs as much as running the query (issue 5,
-// bench/README.md). A statement built with `prepared()` is sent as a named statement instead, parsed and
+// bench/README.md). A statement run with `queryPrepared()` is sent as a named statement instead, parsed and
 // planned once per pooled connection. Only for statements whose best plan does not depend on the values
 // (a lookup by primary key): a named statement may switch to a generic plan. PGlite just sees a comment.
 const PREPARED_MARK = /^\/\* prepared:([a-z0-9_]+) \*\//;
 
 /** `compiled` (any Kysely query's .compile()) as the named statement `name`, with `parameters`. */
-export function prepared(name: string, compiled: { sql: string }, parameters: readonly unknown[]): CompiledQuery {
+function prepared(name: string, compiled: { sql: string }, parameters: readonly unknown[]): CompiledQuery {
   return CompiledQuery.raw(`/* prepared:${name} */ ${compiled.sql}`, [...parameters]);
+}
+
+/** The node-postgres pool behind each PostgreSQL Kysely root (never a transaction): queryPrepared's fast path. */
+const directPools = new WeakMap<object, pg.Pool>();
+/** Per pool, statements re-prepared under a new name after a result-type change (see preparingPool). */
+const directGenerations = new WeakMap<pg.Pool, Map<string, number>>();
+
+/**
+ * Runs `compiled` as the named statement `name`. Outside a transaction on PostgreSQL it goes straight to
+ * the pool, as a bare handler would: Kysely's per-query work (query ids, plugins, connection wrapper) was
+ * a tenth of GET /v1/users/{id}'s CPU (bench/README.md). In a transaction, or on PGlite, through Kysely.
+ */
+export async function queryPrepared<R>(db: Executor, name: string, compiled: { sql: string }, parameters: readonly unknown[]): Promise<R[]> {
+  const pool = directPools.get(db);
+  if (!pool) return (await db.executeQuery<R>(prepared(name, compiled, parameters))).rows;
+  const text = `/* prepared:${name} */ ${compiled.sql}`;
+  let generations = directGenerations.get(pool);
+  if (!generations) directGenerations.set(pool, (generations = new Map()));
+  const run = () => pool.query({ name: `${name}_${generations.get(name) ?? 0}`, text, values: [...parameters] });
+  try {
+    return (await run()).rows as R[];
+  } catch (error) {
+    if ((error as { code?: string }).code !== '0A000') throw error; // cached plan must not change result type
+    generations.set(name, (generations.get(name) ?? 0) + 1);
+    return (await run()).rows as R[];
+  }
 }
 
 /** The node-postgres pool as Kysely sees it, with statements marked by `prepared()` sent named. */

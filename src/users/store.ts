@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { prepared, type Executor } from '../db/database.js';
+import { queryPrepared, type Executor } from '../db/database.js';
 import type { NewUserRow, UserPatch, UserRow } from '../db/schema.js';
 
 export interface EmailJson {
@@ -80,8 +80,8 @@ let fullUserByIdSql: { sql: string } | undefined;
  */
 export async function findFullUserById(db: Executor, id: string): Promise<FullUserRow | undefined> {
   fullUserByIdSql ??= selectFullUsers(db).where('users.id', '=', '').compile();
-  const result = await db.executeQuery<FullUserRow>(prepared('find_full_user_by_id', fullUserByIdSql, [id]));
-  return result.rows[0];
+  const [user] = await queryPrepared<FullUserRow>(db, 'find_full_user_by_id', fullUserByIdSql, [id]);
+  return user;
 }
 
 /** Whole users by id in one query (one array parameter, however many ids), in no particular order. */
