@@ -70,7 +70,7 @@ const CREATED_FROM = Date.UTC(2021, 0, 1);
 const CREATED_TO = Date.UTC(2025, 0, 1);
 
 /** mulberry32: a small, fast, seedable PRNG; good enough for test data, and identical on every platform. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'no
 import { cpus, loadavg, totalmem } from 'node:os';
 import pg from 'pg';
 import { DEFAULT_SCHEMA, DEFAULT_URL, load1m } from './load-1m.js';
+import { prng } from './seed.js'; // the same terms every run
 
 export const BENCH_URL = process.env.BENCH_DATABASE_URL ?? DEFAULT_URL;
 export const SCHEMA = DEFAULT_SCHEMA;
@@ -148,17 +149,6 @@ export async function randomUserIds(count: number): Promise<string[]> {
   });
 }
 
-/** mulberry32, as in seed.ts: the same terms every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` search terms of 3–5 random characters (lowercase letters and digits), fixed by `seed`. */
 export function randomTerms(count: number, seed = 5): string[] {
