@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { buildTestApp, call, engine } from '../helper.js';
 import { importFile, tempDir, userByExternalId, writeLines } from './support.js';
+import { vectors } from '../passwords/hashers/helpers.js';
 
 // Every vector of ../shared/testdata/password-digests.json goes in through the import path (one file, one
 // run, digests parsed by prepareNewUser exactly as POST /v1/users parses them), and then the original
 // password verifies through POST /v1/users/{id}/verify_password, and the wrong one does not.
-
-interface Vector {
-  hasher: string;
-  digest: string;
-  password: string;
-  wrong_password: string;
-}
-
-const vectors: Vector[] = JSON.parse(readFileSync(new URL('../../../shared/testdata/password-digests.json', import.meta.url), 'utf8'));
 
 test(`gatehouse import: every password hasher (${engine})`, async (t) => {
   const ctx = await buildTestApp(t);

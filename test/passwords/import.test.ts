@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mock, test } from 'node:test';
 import { hash as bcryptHash } from '@node-rs/bcrypt';
@@ -8,27 +7,14 @@ import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/deps.js';
 import { hashers } from '../../src/passwords/hashers/index.js';
 import { assertError, buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
+import { vectors } from './hashers/helpers.js';
 
 // Imported password digests through the front door (issue 3): every vector of
 // ../shared/testdata/password-digests.json goes in through POST /v1/users and PATCH /v1/users/{id},
 // is checked with verify_password, and is upgraded to argon2id after its first successful verify.
 // Bad digests are refused when they arrive (422 form_param_format_invalid), and nothing is stored.
 
-interface Vector {
-  hasher: string;
-  digest: string;
-  password: string;
-  wrong_password: string;
-  generator: string;
-  note?: string;
-}
-
-const vectors: Vector[] = JSON.parse(
-  readFileSync(new URL('../../../shared/testdata/password-digests.json', import.meta.url), 'utf8'),
-);
-
 type Response = Awaited<ReturnType<typeof call>>;
-
 
 /** Every key and every string value of a JSON document, at any depth. */
 function walk(value: unknown, keys: Set<string>, strings: Set<string>) {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { createClerkClient } from '@clerk/backend';
@@ -8,6 +7,7 @@ import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { parseTotpSecret, timeStepAt, totpCode } from '../../src/mfa/totp.js';
 import { SECRET_KEY, buildTestApp, fixedClock, uniqueEmail } from '../helper.js';
 import { apiError } from './support.js';
+import { vectors } from '../passwords/hashers/helpers.js';
 
 // Credentials through Clerk's official SDK (@clerk/backend 3.25) against a listening Gatehouse:
 // verifyPassword, verifyTOTP, disableUserMFA, deleteUserTOTP, deleteUserBackupCodes, removePassword,
@@ -16,15 +16,6 @@ import { apiError } from './support.js';
 const PASSWORD = 'Sdk-Credential-Pass-58';
 const TOTP_SECRET = '6JHMXLT5H3WOF5PSHX7ALXXFX7NLTRBJ';
 const secret = parseTotpSecret(TOTP_SECRET);
-
-interface Vector {
-  hasher: string;
-  digest: string;
-  password: string;
-  wrong_password: string;
-}
-const vectors: Vector[] = JSON.parse(readFileSync(new URL('../../../shared/testdata/password-digests.json', import.meta.url), 'utf8'));
-
 
 function assertApiError(error: ClerkAPIResponseError, status: number, code: string) {
   assert.equal(error.status, status, JSON.stringify(error.errors));

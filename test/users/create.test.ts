@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { assertError, buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
+import { vectors as digestVectors } from '../passwords/hashers/helpers.js';
 
 // POST /v1/users (CreateUser, clerk-bapi-2025-03-12.yml) through app.inject: every body field, the
 // response shape, and every documented failure with its exact Clerk code and meta.param_name.
 // One database for the whole file; every test uses its own identifiers so tests do not collide.
 
-interface DigestVector {
-  hasher: string;
-  digest: string;
-  password: string;
-  wrong_password: string;
-}
-const digestVectors: DigestVector[] = JSON.parse(
-  readFileSync(new URL('../../../shared/testdata/password-digests.json', import.meta.url), 'utf8'),
-);
 const bcryptVector = digestVectors.find((v) => v.hasher === 'bcrypt' && v.digest.startsWith('$2b$'))!;
 
 /** Every property of the spec's User schema (components.schemas.User), plus enterprise_accounts (CLERK-BEHAVIOUR §4). */
