@@ -3,8 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
-import { openDatabase, type Db, type DatabaseTarget, type Executor } from './db/database.js';
-import type { SessionRow } from './db/schema.js';
+import { openDatabase, type Db, type DatabaseTarget } from './db/database.js';
 import { ensureSigningKey } from './keys/service.js';
 import { loadInstance, type Instance } from './instance/service.js';
 import { loadSettingsCache, type SettingsCache } from './instance/settings.js';
@@ -13,16 +12,6 @@ import { createHibpCheck, type HibpCheck } from './passwords/hibp.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createSecretBox, deriveKey, type SecretBox } from './lib/secret-box.js';
 import { loadKeyRing, type KeyRing } from './secret-keys/service.js';
-
-/**
- * Called inside the write transaction whenever sessions change state; the webhooks feature
- * subscribes here to emit session.created, session.revoked, session.ended.
- */
-export type SessionChangeListener = (
-  db: Executor,
-  change: 'session.created' | 'session.revoked' | 'session.ended' | 'session.removed',
-  sessions: SessionRow[],
-) => Promise<void> | void;
 
 /** Everything a service may need, built once in createDeps: the composition root. */
 export interface Deps {
@@ -37,7 +26,6 @@ export interface Deps {
   settings: SettingsCache;
   /** The online breached-password check, when GATEHOUSE_HIBP_ONLINE is on. */
   hibp: HibpCheck | undefined;
-  onSessionChange?: SessionChangeListener | undefined;
 }
 
 export function databaseTarget(config: Config): DatabaseTarget {
@@ -67,7 +55,6 @@ export interface CreateDepsOptions {
   db?: Db;
   clock?: Clock;
   encryptionKey?: Buffer;
-  onSessionChange?: SessionChangeListener;
 }
 
 export async function createDeps(config: Config, options: CreateDepsOptions = {}): Promise<Deps> {
@@ -92,6 +79,5 @@ export async function createDeps(config: Config, options: CreateDepsOptions = {}
     secretBox,
     settings,
     hibp: config.hibpOnline ? createHibpCheck(config.hibpUrl) : undefined,
-    onSessionChange: options.onSessionChange,
   };
 }

@@ -2,6 +2,7 @@ import type { TObject } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { ClerkError } from '../http/clerk-error.js';
 import type { FastifyTypebox } from '../http/fastify.js';
+import { forRequest } from '../webhooks/events.js';
 import { DeletedObjectSchema, deletedObject, errorResponses } from '../http/schemas.js';
 import {
   addIdentification,
@@ -47,7 +48,7 @@ export async function identificationRoutes(app: FastifyTypebox, deps: Deps, reso
       if (errors.length) throw ClerkError.many(errors);
       // Unverified unless `verified`; primary when asked, or when the user has none of this kind yet.
       return view(
-        await addIdentification(deps, kind, body.user_id, {
+        await addIdentification(forRequest(deps, request), kind, body.user_id, {
           value,
           verified: body.verified ?? false,
           ...(body.primary != null ? { primary: body.primary } : {}),
@@ -64,14 +65,14 @@ export async function identificationRoutes(app: FastifyTypebox, deps: Deps, reso
 
   app.patch(`${path}/:${idParam}`, {
     schema: { params: schemas.params, body: schemas.update, response },
-    handler: async (request) => view(await updateIdentification(deps, kind, idOf(request.params), request.body as object)),
+    handler: async (request) => view(await updateIdentification(forRequest(deps, request), kind, idOf(request.params), request.body as object)),
   });
 
   app.delete(`${path}/:${idParam}`, {
     schema: { params: schemas.params, response: { 200: DeletedObjectSchema, ...errorResponses } },
     handler: async (request) => {
       const id = idOf(request.params);
-      await deleteIdentification(deps, kind, id);
+      await deleteIdentification(forRequest(deps, request), kind, id);
       return deletedObject(kind, id);
     },
   });

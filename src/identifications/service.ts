@@ -4,6 +4,7 @@ import { inTransaction } from '../db/transaction.js';
 import { ClerkError, clerkErrorEntry, type ClerkErrorEntry } from '../http/clerk-error.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
+import { recordUserEvents, type UserEventDeps } from '../users/events.js';
 import { identificationKinds, type IdentificationKind } from './kinds.js';
 import {
   clearDefaultSecondFactor,
@@ -23,6 +24,8 @@ export type { IdentificationKind } from './kinds.js';
 export type { IdentificationRow } from './store.js';
 
 type Deps = { db: Executor; clock: Clock };
+/** A change to a user's identifications is a change to the user: it records user.updated. */
+type WriteDeps = UserEventDeps;
 
 /** Format errors for a list of identifiers, one per bad value, all naming `param`. */
 export function identificationFormatErrors(kind: IdentificationKind, values: string[], param: string = kind): ClerkErrorEntry[] {
@@ -78,19 +81,11 @@ export interface IdentificationInput {
   reserved_for_second_factor?: boolean;
 }
 
-/** Adds several identifications of one kind to a new user (POST /users); the first becomes primary. */
-export async function addInitialIdentifications(deps: Deps, kind: IdentificationKind, userId: string, values: string[]) {
-  const now = deps.clock.now();
-  const rows = values.map((value, i) => ({ id: newId('idn', now), user_id: userId, value, verified: true, created_at: now + i }));
-  await insertIdentifications(deps.db, kind, rows);
-  return rows[0]?.id ?? null;
-}
-
 /**
  * POST /email_addresses, /phone_numbers: adds one identification. It becomes primary when asked to,
  * or when the user has no primary of this kind yet (Clerk: "Default: false, unless it is the first").
  */
-export async function addIdentification(deps: Deps, kind: IdentificationKind, userId: string, input: IdentificationInput) {
+export async function addIdentification(deps: WriteDeps, kind: IdentificationKind, userId: string, input: IdentificationInput) {
   return inTransaction(deps.db, async (db) => {
     const user = await lockUserForIdentifications(db, userId);
     if (!user) throw userNotFound(userId);
@@ -115,6 +110,7 @@ export async function addIdentification(deps: Deps, kind: IdentificationKind, us
       ]),
     );
     if (makePrimary) await updatePrimaryIdentification(db, kind, userId, id, now);
+    await recordUserEvents({ ...deps, db }, 'user.updated', [userId]);
     return (await findIdentificationById(db, kind, id))!;
   });
 }
@@ -131,7 +127,7 @@ export async function getIdentification(deps: Deps, kind: IdentificationKind, id
 
 /** PATCH /email_addresses/{id}, /phone_numbers/{id}. */
 export async function updateIdentification(
-  deps: Deps,
+  deps: WriteDeps,
   kind: IdentificationKind,
   id: string,
   patch: { verified?: boolean | null; primary?: boolean | null; reserved_for_second_factor?: boolean | null },
@@ -158,6 +154,7 @@ export async function updateIdentification(
     });
     if (defaultSecondFactor) await clearDefaultSecondFactor(db, existing.user_id, id, now);
     if (patch.primary === true) await updatePrimaryIdentification(db, kind, existing.user_id, id, now);
+    await recordUserEvents({ ...deps, db }, 'user.updated', [existing.user_id]);
     return (await findIdentificationById(db, kind, id))!;
   });
 }
@@ -177,7 +174,7 @@ export async function setPrimaryIdentification(deps: Deps, kind: IdentificationK
  * Deletes one identification. The user's last identification cannot go; when the primary goes, the
  * oldest remaining verified one of the same kind takes its place, or none.
  */
-export async function deleteIdentification(deps: Deps, kind: IdentificationKind, id: string, ownerId?: string) {
+export async function deleteIdentification(deps: WriteDeps, kind: IdentificationKind, id: string, ownerId?: string) {
   return inTransaction(deps.db, async (db) => {
     const existing = await findIdentificationById(db, kind, id);
     if (!existing || (ownerId !== undefined && existing.user_id !== ownerId)) throw identificationNotFound();
@@ -191,6 +188,7 @@ export async function deleteIdentification(deps: Deps, kind: IdentificationKind,
     } else {
       await updatePrimaryIdentification(db, kind, existing.user_id, user?.[identificationKinds[kind].primaryColumn] ?? null, now);
     }
+    await recordUserEvents({ ...deps, db }, 'user.updated', [existing.user_id]);
     return existing;
   });
 }

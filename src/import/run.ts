@@ -1,6 +1,7 @@
 import { open, stat, unlink } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Deps } from '../deps.js';
+import { NO_HTTP_REQUEST } from '../webhooks/events.js';
 import { ClerkError, type ClerkErrorEntry } from '../http/clerk-error.js';
 import {
   batchKeys,
@@ -107,9 +108,11 @@ interface PreparedBatch {
 }
 
 export async function runImport(
-  deps: Pick<Deps, 'db' | 'clock' | 'secretBox' | 'hibp' | 'onSessionChange' | 'instance' | 'settings'>,
+  importDeps: Pick<Deps, 'db' | 'clock' | 'secretBox' | 'hibp' | 'instance' | 'settings'>,
   options: ImportOptions,
 ): Promise<ImportSummary> {
+  // No HTTP request behind an import: its events carry NO_HTTP_REQUEST (src/webhooks/events.ts).
+  const deps = { ...importDeps, httpRequest: NO_HTTP_REQUEST, muted: options.events === false };
   const started = performance.now();
   const format = options.format ?? formatFromExtension(options.file);
   if (!format) throw new Error(`cannot tell the format of ${options.file} from its extension: give --format jsonl|csv|auth0|firebase`);
@@ -121,7 +124,6 @@ export async function runImport(
   const rejectsPath = options.rejectsPath ?? `${options.file}.rejects.jsonl`;
   const passwordPolicy = await importPasswordPolicy(deps);
   const claimed = dryRun ? new Map<string, string>() : undefined;
-  const events = options.events !== false ? deps : undefined;
 
   // Rejects can name people (emails): readable by the owner only.
   const rejectsFile = await open(rejectsPath, 'w', 0o600);
@@ -176,7 +178,7 @@ export async function runImport(
 
   async function write(batch: PreparedBatch, busy: { keys: Set<string>; settled: Promise<unknown> } | undefined, previous: Promise<void>) {
     const outcomes =
-      batch.rows.length > 0 ? await writeImportBatch(deps, batch.rows, { onConflict, dryRun: claimed && { claimed }, inFlight: busy, events }) : [];
+      batch.rows.length > 0 ? await writeImportBatch(deps, batch.rows, { onConflict, dryRun: claimed && { claimed }, inFlight: busy }) : [];
     const rejects = [...batch.rejects];
     outcomes.forEach((outcome, i) => {
       if (outcome.status === 'rejected') rejects.push({ line: batch.lines[i]!, errors: outcome.errors, body: batch.rows[i]!.input });

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import type { FastifyTypebox } from '../http/fastify.js';
 import { errorResponses } from '../http/schemas.js';
+import { forRequest } from '../webhooks/events.js';
 import { disableMfa, verifyTotpOrBackupCode } from './service.js';
 
 const Params = Type.Object({ user_id: Type.String({ maxLength: 128 }) });
@@ -32,7 +33,7 @@ export async function mfaRoutes(app: FastifyTypebox, deps: Deps) {
     app.delete(`/users/:user_id/${path}`, {
       schema: { params: Params, response: UserIdResponse },
       handler: async (request) => {
-        await disableMfa(deps, request.params.user_id, what);
+        await disableMfa(forRequest(deps, request), request.params.user_id, what);
         return { user_id: request.params.user_id };
       },
     });

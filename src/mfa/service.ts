@@ -5,6 +5,7 @@ import { readSettings } from '../instance/settings.js';
 import type { Clock } from '../lib/clock.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { assertNotLocked, recordFailedVerification, recordSuccessfulVerification } from '../lockout/service.js';
+import { recordUserEvents, type UserEventDeps } from '../users/events.js';
 import { findBackupCode, hashBackupCodes, InvalidBackupCodeError } from './backup-codes.js';
 import {
   clearMfaById,
@@ -102,7 +103,7 @@ async function matchCode(
  * second factor before and has none after, as PATCH /v1/users/{id} does: deleting what was never there
  * (or deleting it twice) does not move it.
  */
-export async function disableMfa(deps: MfaDeps, userId: string, what: 'totp' | 'backup_code' | 'all'): Promise<void> {
+export async function disableMfa(deps: MfaDeps & UserEventDeps, userId: string, what: 'totp' | 'backup_code' | 'all'): Promise<void> {
   await inTransaction(deps.db, async (db) => {
     const now = deps.clock.now();
     const hadMfa = await hasSecondFactor(db, userId);
@@ -111,5 +112,6 @@ export async function disableMfa(deps: MfaDeps, userId: string, what: 'totp' | '
     if (!(await clearMfaById(db, userId, patch, now))) throw userNotFound(userId);
     if (what === 'all') await clearPhoneSecondFactors(db, userId, now);
     if (hadMfa) await stampMfaDisabledIfNone(db, userId, now);
+    await recordUserEvents({ ...deps, db }, 'user.updated', [userId]);
   });
 }

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import type { SessionRow } from '../db/schema.js';
 import type { FastifyTypebox } from '../http/fastify.js';
 import { errorResponses } from '../http/schemas.js';
+import { forRequest } from '../webhooks/events.js';
 import { CreateSessionBody, CreateTokenBody, SessionListQuery, SessionParams, SessionSchema, TokenSchema } from './schemas.js';
 import { serializeSession } from './serialize.js';
 import { createSession, createSessionToken, getSession, listSessions, revokeSession } from './service.js';
@@ -39,7 +40,7 @@ export async function sessionsRoutes(app: FastifyTypebox, deps: Deps) {
 
   app.post('/sessions', {
     schema: { body: CreateSessionBody, response: SessionResponse },
-    handler: async (request) => view(await createSession(deps, request.body.user_id, request.keyEnvironment)),
+    handler: async (request) => view(await createSession(forRequest(deps, request), request.body.user_id, request.keyEnvironment)),
   });
 
   app.get('/sessions/:session_id', {
@@ -49,14 +50,14 @@ export async function sessionsRoutes(app: FastifyTypebox, deps: Deps) {
 
   app.post('/sessions/:session_id/revoke', {
     schema: { params: SessionParams, response: SessionResponse },
-    handler: async (request) => view(await revokeSession(deps, request.params.session_id)),
+    handler: async (request) => view(await revokeSession(forRequest(deps, request), request.params.session_id)),
   });
 
   app.post('/sessions/:session_id/tokens', {
     schema: { params: SessionParams, body: CreateTokenBody, response: { 200: TokenSchema, ...errorResponses } },
     handler: async (request) => ({
       object: 'token' as const,
-      jwt: await createSessionToken(deps, request.params.session_id, request.body.expires_in_seconds),
+      jwt: await createSessionToken(forRequest(deps, request), request.params.session_id, request.body.expires_in_seconds),
     }),
   });
 }

@@ -1,5 +1,5 @@
 import type { SessionRow } from '../db/schema.js';
-import { effectiveStatus } from './service.js';
+import { effectiveStatus } from './status.js';
 
 /** Row → Clerk's Session JSON. Do not rename the fields: @clerk/backend's Session.fromJSON reads them. */
 export function serializeSession(row: SessionRow, nowMs: number) {

@@ -1,12 +1,16 @@
 import type { Deps } from '../deps.js';
 import type { Executor } from '../db/database.js';
-import type { SessionRow, SessionStatus } from '../db/schema.js';
+import type { SessionRow } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { ClerkError } from '../http/clerk-error.js';
 import { readSettings } from '../instance/settings.js';
 import { signToken } from '../keys/service.js';
 import { newId } from '../lib/ids.js';
 import { assertNotLocked } from '../lockout/service.js';
+import { userSnapshots, type UserEventDeps } from '../users/events.js';
+import { recordEvents } from '../webhooks/record.js';
+import { serializeSession } from './serialize.js';
+import { effectiveStatus } from './status.js';
 import {
   countSessions,
   findSessionById,
@@ -20,7 +24,7 @@ import {
   type SessionFilters,
 } from './store.js';
 
-type SessionDeps = Pick<Deps, 'db' | 'clock' | 'secretBox' | 'config' | 'onSessionChange'>;
+type SessionDeps = Pick<Deps, 'secretBox' | 'config'> & UserEventDeps;
 
 /** A session not used for 30 days is abandoned, whatever its lifetime (unsourced: Clerk does not document it). */
 const ABANDON_AFTER_MS = 30 * 24 * 3600 * 1000;
@@ -29,24 +33,17 @@ const DAY_MS = 24 * 3600 * 1000;
 export type SessionChange = 'session.created' | 'session.revoked' | 'session.ended' | 'session.removed';
 
 /**
- * The one place every session state change passes through, inside the write's transaction: webhooks
- * (session.created, session.revoked, session.ended) hook in here, not in routes.
+ * The one place every session state change passes through, inside the write's transaction: one event
+ * per session, its data the Session JSON with the user as it is now (SessionEventPayload).
  */
-async function sessionsChanged(deps: Pick<Deps, 'onSessionChange'>, db: Executor, change: SessionChange, sessions: SessionRow[]) {
-  if (sessions.length > 0) await deps.onSessionChange?.(db, change, sessions);
-}
-
-/**
- * The status a client sees: an active session past its expiry or abandonment reads as such. The first
- * deadline reached decides, and sticks: an expired session does not turn abandoned later (nor does a
- * session that reaches a max lifetime over 30 days, where abandon_at = expire_at, read abandoned).
- * Keep in step with statusCondition in store.ts.
- */
-export function effectiveStatus(row: SessionRow, nowMs: number): SessionStatus {
-  if (row.status !== 'active') return row.status;
-  if (row.expire_at <= nowMs && row.expire_at <= row.abandon_at) return 'expired';
-  if (row.abandon_at <= nowMs) return 'abandoned';
-  return 'active';
+async function sessionsChanged(deps: UserEventDeps, change: SessionChange, sessions: SessionRow[]) {
+  if (sessions.length === 0) return;
+  const users = new Map((await userSnapshots(deps, [...new Set(sessions.map((s) => s.user_id))])).map((u) => [u.row.id, u.json]));
+  const now = deps.clock.now();
+  await recordEvents(
+    deps,
+    sessions.map((session) => ({ type: change, data: { ...serializeSession(session, now), user: users.get(session.user_id) } })),
+  );
 }
 
 function sessionNotFound(id: string, long_message = `No session was found with id ${id}`) {
@@ -89,7 +86,7 @@ export async function createSession(deps: SessionDeps, userId: string, keyEnviro
     await insertClient(db, { id: row.client_id, created_at: now });
     await insertSession(db, row);
     await touchUserSignIn(db, userId, now, dayOf(now));
-    await sessionsChanged(deps, db, 'session.created', [row]);
+    await sessionsChanged({ ...deps, db }, 'session.created', [row]);
     return row;
   });
 }
@@ -121,16 +118,16 @@ export async function listSessions(deps: Pick<Deps, 'db' | 'clock'>, q: SessionL
 export async function revokeSession(deps: SessionDeps, id: string): Promise<SessionRow> {
   return inTransaction(deps.db, async (db) => {
     const revoked = await updateActiveSessions(db, { id }, 'revoked', deps.clock.now());
-    await sessionsChanged(deps, db, 'session.revoked', revoked);
+    await sessionsChanged({ ...deps, db }, 'session.revoked', revoked);
     return revoked[0] ?? getSession({ db }, id);
   });
 }
 
 /** Revokes every active session of a user (ban, password change with sign_out_of_other_sessions). */
-export async function revokeUserSessions(deps: Pick<Deps, 'clock' | 'onSessionChange'> & { db: Executor }, userId: string) {
+export async function revokeUserSessions(deps: UserEventDeps, userId: string) {
   await inTransaction(deps.db, async (db) => {
     const revoked = await updateActiveSessions(db, { userId }, 'revoked', deps.clock.now());
-    await sessionsChanged(deps, db, 'session.revoked', revoked);
+    await sessionsChanged({ ...deps, db }, 'session.revoked', revoked);
   });
 }
 
@@ -138,10 +135,10 @@ export async function revokeUserSessions(deps: Pick<Deps, 'clock' | 'onSessionCh
  * Before a user is deleted: its sessions go with it (the database cascade deletes them); the ones still
  * active are reported as session.removed first, so listeners hear about every session that ends.
  */
-export async function removeUserSessions(deps: Pick<Deps, 'clock' | 'onSessionChange'> & { db: Executor }, userId: string) {
+export async function removeUserSessions(deps: UserEventDeps, userId: string) {
   await inTransaction(deps.db, async (db) => {
     const removed = await updateActiveSessions(db, { userId }, 'removed', deps.clock.now());
-    await sessionsChanged(deps, db, 'session.removed', removed);
+    await sessionsChanged({ ...deps, db }, 'session.removed', removed);
   });
 }
 

@@ -67,7 +67,7 @@ export interface SessionFilters {
   status?: SessionStatus;
 }
 
-/** Sessions whose effective status (see effectiveStatus in service.ts) is the one asked for. */
+/** Sessions whose effective status (see effectiveStatus in status.ts) is the one asked for. */
 function statusCondition(status: SessionStatus, nowMs: number) {
   switch (status) {
     case 'active':

@@ -1,6 +1,5 @@
 import type { Deps } from '../deps.js';
 import { inTransaction } from '../db/transaction.js';
-import { NO_HTTP_REQUEST } from '../webhooks/events.js';
 import { ClerkError, clerkErrorEntry, type ClerkErrorEntry } from '../http/clerk-error.js';
 import { identifierTakenError } from '../identifications/service.js';
 import { readSettings } from '../instance/settings.js';
@@ -17,13 +16,18 @@ import {
 import { importedUserPatch, type ImportedState } from './gatehouse-extension.js';
 import type { ImportRow } from './import-row.js';
 import type { UpdateUserInput } from './schemas.js';
-import { emitUsersCreated, updateUser, type PreparedUser, type UserEventDeps } from './service.js';
+import { recordUserEvents, type UserEventDeps } from './events.js';
+import { updateUser, type PreparedUser } from './service.js';
 import { updateUserById } from './store.js';
 
 // Many users at once: the write side of `gatehouse import`, batches of users that already passed
 // prepareNewUser (every rule of POST /v1/users). The read side, `gatehouse export`, is export-service.ts.
 
-type BulkDeps = Pick<Deps, 'db' | 'clock' | 'secretBox' | 'hibp' | 'onSessionChange'>;
+/**
+ * Events (src/webhooks/): each inserted user gets user.created and each updated one user.updated, in its
+ * batch's transaction; `muted` (`--no-events`) records none, and a dry run writes nothing.
+ */
+type BulkDeps = Pick<Deps, 'secretBox' | 'hibp'> & UserEventDeps;
 
 export type ConflictMode = 'skip' | 'update';
 
@@ -45,12 +49,6 @@ export interface BatchOptions {
    * is done, so that rows are still judged in file order (and two batches never wait on each other's keys).
    */
   inFlight?: { keys: Set<string>; settled: Promise<unknown> } | undefined;
-  /**
-   * Record a user.created event for each inserted user, in its batch's transaction (src/webhooks/); absent
-   * with `--no-events`. Skipped and updated rows get none (user.updated belongs to the webhooks issue),
-   * and a dry run writes nothing.
-   */
-  events?: UserEventDeps | undefined;
 }
 
 /** The identifiers of a batch (as the unique indexes compare them), for BatchOptions.inFlight. */
@@ -140,12 +138,12 @@ function rowErrorEntries(error: unknown): ClerkErrorEntry[] {
   return [clerkErrorEntry('internal_clerk_error', { long_message: `The database refused this row (SQLSTATE ${sqlState(error)}).` })];
 }
 
-async function insertBatch(deps: BulkDeps, users: PreparedUser[], events?: UserEventDeps): Promise<void> {
+async function insertBatch(deps: BulkDeps, users: PreparedUser[]): Promise<void> {
   await inTransaction(deps.db, async (db) => {
     await tuneBulkTransaction(db);
     await insertNewUsers(db, users);
-    // No HTTP request behind an import: see webhooks/events.ts#NO_HTTP_REQUEST.
-    if (events) await emitUsersCreated({ ...events, db }, users.map((u) => u.user.id), NO_HTTP_REQUEST);
+    // Muted, the batch is not even read back.
+    if (!deps.muted) await recordUserEvents({ ...deps, db }, 'user.created', users.map((u) => u.user.id));
   });
 }
 
@@ -181,8 +179,15 @@ async function applyImportedState(deps: BulkDeps, userId: string, imported: Impo
 async function updateExisting(deps: BulkDeps, row: ImportRow, userId: string): Promise<ImportOutcome> {
   try {
     await inTransaction(deps.db, async (db) => {
-      await updateUser({ ...deps, db }, userId, updateInputFor(row));
-      if (row.imported) await applyImportedState({ ...deps, db }, userId, row.imported);
+      if (row.imported) {
+        // PATCH's fields first, then the user's own state, so its updated_at and MFA times win; one
+        // user.updated, with the user as it ends up.
+        await updateUser({ ...deps, db, muted: true }, userId, updateInputFor(row));
+        await applyImportedState({ ...deps, db }, userId, row.imported);
+        await recordUserEvents({ ...deps, db }, 'user.updated', [userId]);
+      } else {
+        await updateUser({ ...deps, db }, userId, updateInputFor(row));
+      }
     });
     return { status: 'updated', userId };
   } catch (error) {
@@ -237,7 +242,7 @@ async function resolveAndWrite(deps: BulkDeps, rows: ImportRow[], indices: numbe
   }
   if (free.length === 0) return;
   try {
-    await insertBatch(deps, free.map((i) => rows[i]!.prepared), options.events);
+    await insertBatch(deps, free.map((i) => rows[i]!.prepared));
     for (const i of free) outcomes[i] = { status: 'inserted', userId: rows[i]!.prepared.user.id };
   } catch (error) {
     if (!isRowError(error)) throw error;
@@ -291,7 +296,7 @@ export async function writeImportBatch(deps: BulkDeps, rows: ImportRow[], option
   let fastPathDone = false;
   if (first.length > 0) {
     try {
-      await insertBatch(deps, first.map((i) => rows[i]!.prepared), options.events);
+      await insertBatch(deps, first.map((i) => rows[i]!.prepared));
       for (const i of first) outcomes[i] = { status: 'inserted', userId: rows[i]!.prepared.user.id };
       fastPathDone = true;
     } catch (error) {

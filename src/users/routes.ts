@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyTypebox } from '../http/fastify.js';
 import { DeletedObjectSchema, TotalCountSchema, deletedObject, errorResponses } from '../http/schemas.js';
 import type { Deps } from '../deps.js';
-import { httpRequestAttributes } from '../webhooks/events.js';
+import { forRequest } from '../webhooks/events.js';
 import { countUsers, listUsers } from './list.js';
 import {
   CreateUserBody,
@@ -13,7 +13,7 @@ import {
   UserListQuery,
   UserSchema,
 } from './schemas.js';
-import { serializeUser } from './serialize.js';
+import { serializeUser, userViewContext } from './serialize.js';
 import {
   createUser,
   deleteUser,
@@ -23,10 +23,10 @@ import {
   updateMetadata,
   updateUser,
   removeUserPassword,
-  userViewContext,
 } from './service.js';
 
 const UserResponse = { 200: UserSchema, ...errorResponses };
+type RequestDeps = ReturnType<typeof forRequest<Deps>>;
 
 /** /v1/users: the Users endpoints of Clerk's Backend API 2025-03-12. */
 export async function usersRoutes(app: FastifyTypebox, deps: Deps) {
@@ -51,7 +51,7 @@ export async function usersRoutes(app: FastifyTypebox, deps: Deps) {
 
   app.post('/users', {
     schema: { body: CreateUserBody, response: UserResponse },
-    handler: async (request) => view(await createUser(deps, request.body, httpRequestAttributes(request))),
+    handler: async (request) => view(await createUser(forRequest(deps, request), request.body)),
   });
 
   app.get('/users/:user_id', {
@@ -61,42 +61,42 @@ export async function usersRoutes(app: FastifyTypebox, deps: Deps) {
 
   app.patch('/users/:user_id', {
     schema: { params: UserIdParams, body: UpdateUserBody, response: UserResponse },
-    handler: async (request) => view(await updateUser(deps, request.params.user_id, request.body)),
+    handler: async (request) => view(await updateUser(forRequest(deps, request), request.params.user_id, request.body)),
   });
 
   app.delete('/users/:user_id', {
     schema: { params: UserIdParams, response: { 200: DeletedObjectSchema, ...errorResponses } },
     handler: async (request) => {
-      await deleteUser(deps, request.params.user_id);
+      await deleteUser(forRequest(deps, request), request.params.user_id);
       return deletedObject('user', request.params.user_id);
     },
   });
 
   app.patch('/users/:user_id/metadata', {
     schema: { params: UserIdParams, body: MetadataBody, response: UserResponse },
-    handler: async (request) => view(await updateMetadata(deps, request.params.user_id, request.body, 'merge')),
+    handler: async (request) => view(await updateMetadata(forRequest(deps, request), request.params.user_id, request.body, 'merge')),
   });
 
   // Not in 2025-03-12, but @clerk/backend 3.x sends updateUser({ publicMetadata }) here.
   app.put('/users/:user_id/metadata', {
     schema: { params: UserIdParams, body: MetadataBody, response: UserResponse },
-    handler: async (request) => view(await updateMetadata(deps, request.params.user_id, request.body, 'replace')),
+    handler: async (request) => view(await updateMetadata(forRequest(deps, request), request.params.user_id, request.body, 'replace')),
   });
 
   for (const [action, change] of [
-    ['ban', (id: string) => setBanned(deps, id, true)],
-    ['unban', (id: string) => setBanned(deps, id, false)],
-    ['lock', (id: string) => setLocked(deps, id, true)],
-    ['unlock', (id: string) => setLocked(deps, id, false)],
+    ['ban', (d: RequestDeps, id: string) => setBanned(d, id, true)],
+    ['unban', (d: RequestDeps, id: string) => setBanned(d, id, false)],
+    ['lock', (d: RequestDeps, id: string) => setLocked(d, id, true)],
+    ['unlock', (d: RequestDeps, id: string) => setLocked(d, id, false)],
   ] as const) {
     app.post(`/users/:user_id/${action}`, {
       schema: { params: UserIdParams, response: UserResponse },
-      handler: async (request) => view(await change(request.params.user_id)),
+      handler: async (request) => view(await change(forRequest(deps, request), request.params.user_id)),
     });
   }
 
   app.post('/users/:user_id/remove_password', {
     schema: { params: UserIdParams, response: UserResponse },
-    handler: async (request) => view(await removeUserPassword(deps, request.params.user_id)),
+    handler: async (request) => view(await removeUserPassword(forRequest(deps, request), request.params.user_id)),
   });
 }

@@ -1,4 +1,5 @@
 import { serializeEmailAddress, serializePhoneNumber, serializeWeb3Wallet } from '../identifications/serialize.js';
+import type { Deps } from '../deps.js';
 import type { FullUserRow } from './store.js';
 
 export interface UserViewContext {
@@ -6,6 +7,12 @@ export interface UserViewContext {
   nowMs: number;
   /** Failed verifications allowed before a lockout; null when lockout is off. */
   maxAttempts: number | null;
+}
+
+/** The view of users as of now: the instance, the clock, and this process's lockout rule. */
+export function userViewContext(deps: Pick<Deps, 'instance' | 'clock' | 'settings'>): UserViewContext {
+  const { max_attempts } = deps.settings.current().lockout;
+  return { instanceId: deps.instance.id, nowMs: deps.clock.now(), maxAttempts: max_attempts > 0 ? max_attempts : null };
 }
 
 /** Clerk's default avatar URL: img.clerk.com + base64url of {type, iid, rid, initials?}. */

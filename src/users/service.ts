@@ -10,7 +10,6 @@ import {
   withUniqueIdentifiers,
   type IdentificationKind,
 } from '../identifications/service.js';
-import { recordUsersCreated, type HttpRequestAttributes } from '../webhooks/events.js';
 import { deepMerge, type JsonObject } from '../lib/deep-merge.js';
 import { newId } from '../lib/ids.js';
 import { prepareBackupCodes, prepareTotpSecret } from '../mfa/service.js';
@@ -22,11 +21,10 @@ import { compileBodyValidator } from '../http/validator.js';
 import { validationError } from '../http/validation.js';
 import { insertNewUsers, type NewUserRecords } from './bulk-store.js';
 import { CreateUserBody, type CreateUserInput, type MetadataInput, type UpdateUserInput } from './schemas.js';
-import type { UserViewContext } from './serialize.js';
+import { recordUserDeleted, recordUserEvents, type UserEventDeps } from './events.js';
 import {
   deleteUserById,
   findFullUserById,
-  findFullUsersByIds,
   findUserByIdForUpdate,
   insertPendingNotification,
   updateUserById,
@@ -41,17 +39,13 @@ import {
   usernameErrors,
 } from './validate.js';
 
-type UserDeps = Pick<Deps, 'db' | 'clock' | 'secretBox' | 'hibp' | 'onSessionChange'>;
+/** A write to a user: what it validates with, and what its event needs (the request behind it included). */
+type UserDeps = Pick<Deps, 'secretBox' | 'hibp'> & UserEventDeps;
 
 const METADATA_FIELDS = ['public_metadata', 'private_metadata', 'unsafe_metadata'] as const;
 
-export function userViewContext(deps: Pick<Deps, 'instance' | 'clock' | 'settings'>): UserViewContext {
-  const { max_attempts } = deps.settings.current().lockout;
-  return { instanceId: deps.instance.id, nowMs: deps.clock.now(), maxAttempts: max_attempts > 0 ? max_attempts : null };
-}
-
 /** The password fields of a create or update → what the row stores, under the instance's policy. */
-async function passwordFields(deps: UserDeps, input: Parameters<typeof preparePassword>[0]) {
+async function passwordFields(deps: Pick<Deps, 'hibp'> & { db: Executor }, input: Parameters<typeof preparePassword>[0]) {
   const { password_settings } = await readSettings(deps.db);
   return preparePassword(input, { policy: password_settings, isPwnedOnline: deps.hibp });
 }
@@ -78,7 +72,7 @@ const checkCreateUserBody = compileBodyValidator<CreateUserInput>(CreateUserBody
  * digest's format, the TOTP secret (sealed) and backup codes (hashed). Throws the ClerkError POST would
  * answer with; returns the rows to insert. Uniqueness is the database's job, at insert time.
  */
-export async function prepareNewUser(deps: Pick<UserDeps, 'db' | 'clock' | 'secretBox' | 'hibp'>, body: unknown, options: PrepareOptions = {}): Promise<PreparedUser> {
+export async function prepareNewUser(deps: Pick<Deps, 'clock' | 'secretBox' | 'hibp'> & { db: Executor }, body: unknown, options: PrepareOptions = {}): Promise<PreparedUser> {
   if (!checkCreateUserBody(body)) throw validationError(checkCreateUserBody.errors ?? [], 'body');
   const input = body;
   const errors = [...identifierListErrors(input), ...usernameErrors(input.username), ...nameErrors(input), ...metadataErrors(input)];
@@ -138,38 +132,15 @@ export async function insertPreparedUser(deps: { db: Executor }, user: PreparedU
   await inTransaction(deps.db, (db) => withUniqueIdentifiers(() => insertNewUsers(db, [user])));
 }
 
-/** What building a user.created event needs besides the database: the instance's id, the clock, the lockout rule. */
-export type UserEventDeps = Pick<Deps, 'instance' | 'clock' | 'settings'>;
-
-/**
- * Records user.created for users just inserted, in the caller's transaction (src/webhooks/): they are read
- * back whole in one query, so each event carries exactly what GET /v1/users/{id} answers, and their events
- * go in with one statement. Returns the users, in the order of `ids`.
- */
-export async function emitUsersCreated(
-  deps: UserEventDeps & { db: Executor },
-  ids: string[],
-  httpRequest: HttpRequestAttributes,
-): Promise<FullUserRow[]> {
-  const found = new Map((await findFullUsersByIds(deps.db, ids)).map((user) => [user.id, user]));
-  const users = ids.map((id) => found.get(id) ?? throwMissing(id));
-  await recordUsersCreated(deps.db, users, userViewContext(deps), httpRequest);
-  return users;
-}
-
-function throwMissing(id: string): never {
-  throw new Error(`user ${id} was inserted in this transaction but cannot be read back`);
-}
-
 /**
  * POST /v1/users. Every identifier is verified (strategy admin); the first of each kind is primary. The
  * user.created event is written in the same transaction: no event for a user that failed to insert.
  */
-export async function createUser(deps: UserDeps & UserEventDeps, input: CreateUserInput, httpRequest: HttpRequestAttributes): Promise<FullUserRow> {
+export async function createUser(deps: UserDeps, input: CreateUserInput): Promise<FullUserRow> {
   const prepared = await prepareNewUser(deps, input);
   return inTransaction(deps.db, async (db) => {
     await insertPreparedUser({ db }, prepared);
-    const [user] = await emitUsersCreated({ ...deps, db }, [prepared.user.id], httpRequest);
+    const [user] = await recordUserEvents({ ...deps, db }, 'user.created', [prepared.user.id]);
     return user!;
   });
 }
@@ -213,7 +184,7 @@ export async function updateUser(deps: UserDeps, id: string, input: UpdateUserIn
   const totpSecret = input.totp_secret !== undefined ? prepareTotpSecret(deps.secretBox, input.totp_secret) : undefined;
   const backupCodes = input.backup_codes !== undefined ? await prepareBackupCodes(input.backup_codes) : undefined;
 
-  await inTransaction(deps.db, (db) =>
+  return inTransaction(deps.db, (db) =>
     withUniqueIdentifiers(async () => {
       const user = await findUserByIdForUpdate(db, id);
       if (!user) throw userNotFound(id);
@@ -262,9 +233,15 @@ export async function updateUser(deps: UserDeps, id: string, input: UpdateUserIn
       }
       await updateUserById(db, id, patch);
       if (password && input.sign_out_of_other_sessions === true) await revokeUserSessions({ ...deps, db }, id);
+      return userUpdated({ ...deps, db }, id);
     }),
   );
-  return getUser(deps, id);
+}
+
+/** Records user.updated for a user changed in this transaction and returns it as it now is. */
+async function userUpdated(deps: UserEventDeps, id: string): Promise<FullUserRow> {
+  const [user] = await recordUserEvents(deps, 'user.updated', [id]);
+  return user!;
 }
 
 /** mfa_enabled_at / mfa_disabled_at move when TOTP or backup codes switch two-factor on or off. */
@@ -282,10 +259,11 @@ function mfaTimestamps(
   return {};
 }
 
-export async function deleteUser(deps: Pick<Deps, 'clock' | 'onSessionChange'> & { db: Executor }, id: string): Promise<void> {
+export async function deleteUser(deps: UserEventDeps, id: string): Promise<void> {
   await inTransaction(deps.db, async (db) => {
     await removeUserSessions({ ...deps, db }, id);
     if (!(await deleteUserById(db, id))) throw userNotFound(id);
+    await recordUserDeleted({ ...deps, db }, id);
   });
 }
 
@@ -293,8 +271,8 @@ export async function deleteUser(deps: Pick<Deps, 'clock' | 'onSessionChange'> &
  * PATCH /v1/users/{id}/metadata merges deeply (null removes a key at any depth); PUT replaces each
  * object given. Both check the 8 KB limit on the result.
  */
-export async function updateMetadata(deps: UserDeps, id: string, input: MetadataInput, mode: 'merge' | 'replace') {
-  await inTransaction(deps.db, async (db) => {
+export async function updateMetadata(deps: UserEventDeps, id: string, input: MetadataInput, mode: 'merge' | 'replace') {
+  return inTransaction(deps.db, async (db) => {
     const user = await findUserByIdForUpdate(db, id);
     if (!user) throw userNotFound(id);
     const next: Partial<Record<(typeof METADATA_FIELDS)[number], JsonObject>> = {};
@@ -304,37 +282,41 @@ export async function updateMetadata(deps: UserDeps, id: string, input: Metadata
       next[field] = mode === 'merge' ? deepMerge(user[field] as JsonObject, (given ?? {}) as JsonObject) : ((given ?? {}) as JsonObject);
     }
     throwIfAny(metadataErrors(next));
-    // An empty body (`{}`) is a no-op: nothing to write, so updated_at stays as it was.
-    if (Object.keys(next).length === 0) return;
+    // An empty body (`{}`) is a no-op: nothing to write, so updated_at stays as it was, and no event.
+    if (Object.keys(next).length === 0) return getUser({ db }, id);
     const patch: UserPatch = { updated_at: deps.clock.now() };
     for (const [field, value] of Object.entries(next)) patch[field as (typeof METADATA_FIELDS)[number]] = JSON.stringify(value);
     await updateUserById(db, id, patch);
+    return userUpdated({ ...deps, db }, id);
   });
-  return getUser(deps, id);
 }
 
 /** Ban revokes all the user's sessions and blocks new ones; unban only clears the flag. */
-export async function setBanned(deps: UserDeps, id: string, banned: boolean) {
-  await inTransaction(deps.db, async (db) => {
+export async function setBanned(deps: UserEventDeps, id: string, banned: boolean) {
+  return inTransaction(deps.db, async (db) => {
     if (!(await updateUserById(db, id, { banned, updated_at: deps.clock.now() }))) throw userNotFound(id);
     if (banned) await revokeUserSessions({ ...deps, db }, id);
+    return userUpdated({ ...deps, db }, id);
   });
-  return getUser(deps, id);
 }
 
 /** An admin lock lasts the instance's lockout duration; unlock also resets the failed-attempt counter. */
-export async function setLocked(deps: UserDeps, id: string, locked: boolean) {
+export async function setLocked(deps: UserEventDeps, id: string, locked: boolean) {
   const now = deps.clock.now();
   const duration = (await readSettings(deps.db)).lockout.lockout_duration;
   const patch: UserPatch = locked
     ? { locked_at: now, lockout_expires_at: duration === null ? null : now + duration * 1000, updated_at: now }
     : { locked_at: null, lockout_expires_at: null, failed_verification_attempts: 0, updated_at: now };
-  if (!(await updateUserById(deps.db, id, patch))) throw userNotFound(id);
-  return getUser(deps, id);
+  return inTransaction(deps.db, async (db) => {
+    if (!(await updateUserById(db, id, patch))) throw userNotFound(id);
+    return userUpdated({ ...deps, db }, id);
+  });
 }
 
 /** POST /v1/users/{id}/remove_password (newer Clerk API versions, sent by @clerk/backend's removePassword). */
-export async function removeUserPassword(deps: UserDeps, id: string) {
-  await removePassword(deps, id);
-  return getUser(deps, id);
+export async function removeUserPassword(deps: UserEventDeps, id: string) {
+  return inTransaction(deps.db, async (db) => {
+    await removePassword({ ...deps, db }, id);
+    return userUpdated({ ...deps, db }, id);
+  });
 }

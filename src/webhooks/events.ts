@@ -1,13 +1,19 @@
-import type { Executor } from '../db/database.js';
-import { newId } from '../lib/ids.js';
-import { serializeUser, type UserJson, type UserViewContext } from '../users/serialize.js';
-import type { FullUserRow } from '../users/store.js';
-import { insertEvent, insertEvents, type EventRecord } from './store.js';
+// The catalogue of webhook event types Gatehouse emits, and the body Clerk sends for each
+// (spec: clerk-webhooks-2025-04-15.yml, WebhookEventPayload). One frozen list, as logto keeps its hook
+// events: a type not listed here cannot be recorded, and the Svix-compatible API lists exactly these.
 
-// Webhook events, recorded in the outbox by the service that makes the change, inside its transaction
-// (see README.md). Only user.created so far; the webhooks issue adds the rest of Clerk's catalogue.
+export const EVENT_TYPES = Object.freeze([
+  'user.created',
+  'user.updated',
+  'user.deleted',
+  'email.created',
+  'session.created',
+  'session.ended',
+  'session.removed',
+  'session.revoked',
+] as const);
 
-export type EventType = 'user.created';
+export type EventType = (typeof EVENT_TYPES)[number];
 
 /** `event_attributes.http_request`: the API call behind an event. Do not rename the JSON fields. */
 export interface HttpRequestAttributes {
@@ -28,11 +34,11 @@ export function httpRequestAttributes(request: { ip: string; headers: { 'user-ag
 }
 
 /**
- * Clerk's webhook body (spec: clerk-webhooks-2025-04-15.yml, WebhookEventPayload). `timestamp` is in
- * milliseconds, like every other Clerk timestamp: the spec's examples show 1716883200 next to data in ms,
- * but Clerk's webhook docs and real deliveries carry ms (1654012591835). Do not rename the JSON fields.
+ * Clerk's webhook body. `timestamp` is in milliseconds, like every other Clerk timestamp: the spec's
+ * examples show 1716883200 next to data in ms, but Clerk's webhook docs and real deliveries carry ms
+ * (1654012591835). Do not rename the JSON fields.
  */
-export interface WebhookBody<Data> {
+export interface WebhookBody<Data = unknown> {
   data: Data;
   object: 'event';
   type: EventType;
@@ -41,36 +47,10 @@ export interface WebhookBody<Data> {
   event_attributes: { http_request: HttpRequestAttributes };
 }
 
-/** The user.created body: `data` is exactly what GET /v1/users/{id} answers for the user at that moment. */
-export function userCreatedEvent(user: FullUserRow, view: UserViewContext, httpRequest: HttpRequestAttributes): WebhookBody<UserJson> {
-  return {
-    data: serializeUser(user, view),
-    object: 'event',
-    type: 'user.created',
-    timestamp: view.nowMs,
-    instance_id: view.instanceId,
-    event_attributes: { http_request: { client_ip: httpRequest.client_ip, user_agent: httpRequest.user_agent } },
-  };
-}
-
-/**
- * Outbox rows for bodies recorded together, in the order given. KSUIDs made in the same second are
- * random among themselves, so the ids are sorted before they are handed out: (created_at, id), the
- * outbox's order, then keeps the order of the batch (an import's file order).
- */
-function outboxRows(bodies: WebhookBody<unknown>[], now: number): EventRecord[] {
-  const ids = bodies.map(() => newId('evt', now)).sort();
-  return bodies.map((body, i) => ({ id: ids[i]!, type: body.type, payload: body as unknown as EventRecord['payload'], created_at: now }));
-}
-
-/** Records user.created for these users (one statement however many), in the caller's transaction. */
-export async function recordUsersCreated(
-  db: Executor,
-  users: FullUserRow[],
-  view: UserViewContext,
-  httpRequest: HttpRequestAttributes,
-): Promise<void> {
-  const rows = outboxRows(users.map((user) => userCreatedEvent(user, view, httpRequest)), view.nowMs);
-  if (rows.length === 1) await insertEvent(db, rows[0]!);
-  else await insertEvents(db, rows);
+/** `deps` for a service call made on behalf of `request`: the events it records carry the request's IP and agent. */
+export function forRequest<D extends object>(
+  deps: D,
+  request: { ip: string; headers: { 'user-agent'?: string | undefined } },
+): D & { httpRequest: HttpRequestAttributes } {
+  return { ...deps, httpRequest: httpRequestAttributes(request) };
 }

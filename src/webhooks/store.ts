@@ -14,7 +14,7 @@ export interface EventRecord {
   created_at: number;
 }
 
-export async function insertEvent(db: Executor, event: EventRecord): Promise<void> {
+async function insertEvent(db: Executor, event: EventRecord): Promise<void> {
   await db.insertInto('events').values({ ...event, payload: JSON.stringify(event.payload) }).execute();
 }
 
@@ -25,6 +25,7 @@ export async function insertEvent(db: Executor, event: EventRecord): Promise<voi
  */
 export async function insertEvents(db: Executor, events: EventRecord[]): Promise<void> {
   if (events.length === 0) return;
+  if (events.length === 1) return insertEvent(db, events[0]!);
   await sql`
     insert into events (id, type, payload, created_at)
     select r.id, r.type, r.payload, r.created_at

@@ -7,7 +7,7 @@ import { importFile, tempDir, userByExternalId, writeLines } from '../import/sup
 
 // user.created in the outbox (src/webhooks/): written in the same transaction as the user, by POST /v1/users
 // and by `gatehouse import`, with Clerk's webhook body as the payload. None for a write that failed, for
-// rows an import skipped, updated, rejected or only dry-ran, nor with --no-events.
+// rows an import skipped, rejected or only dry-ran (an updated row gets user.updated), nor with --no-events.
 
 const PASSWORD = 'Events-Test-Password-58';
 const TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
@@ -113,8 +113,9 @@ test(`user.created events (${engine})`, async (t) => {
     assert.ok(!text.includes(TOTP_SECRET) && !text.includes('password_digest'));
   });
 
-  await t.test('gatehouse import --on-conflict update → no event for the updated users', async () => {
+  await t.test('gatehouse import --on-conflict update → user.updated for the updated users', async () => {
     const before = (await userCreated(ctx)).length;
+    const updatedBefore = (await findEventsAfter(ctx.deps.db, null, 10_000, 'user.updated')).length;
     const file = await writeLines(path.join(dir, 'update.jsonl'), [
       { external_id: 'evt-1', email_address: [uniqueEmail('evtupd')], first_name: 'Uno' },
       { external_id: 'evt-7', email_address: [uniqueEmail('evtupd')] },
@@ -124,6 +125,8 @@ test(`user.created events (${engine})`, async (t) => {
     assert.equal((await userByExternalId(ctx, 'evt-1')).first_name, 'Uno');
     const added = (await userCreated(ctx)).slice(before);
     assert.deepEqual(added.map((e) => (e.payload as any).data.external_id), ['evt-7']);
+    const updated = (await findEventsAfter(ctx.deps.db, null, 10_000, 'user.updated')).slice(updatedBefore);
+    assert.deepEqual(updated.map((e) => (e.payload as any).data.first_name), ['Uno']);
   });
 
   await t.test('gatehouse import --dry-run writes no event', async () => {
