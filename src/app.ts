@@ -16,6 +16,9 @@ import { phoneNumbersRoutes } from './phone-numbers/routes.js';
 import { sessionsRoutes } from './sessions/routes.js';
 import { usersRoutes } from './users/routes.js';
 import { web3WalletsRoutes } from './web3-wallets/routes.js';
+import { webhooksRoutes } from './webhooks/routes.js';
+import { installSvixPlumbing } from './webhooks/svix-api/plumbing.js';
+import { svixApiRoutes } from './webhooks/svix-api/routes.js';
 
 /**
  * The application: HTTP plumbing, then every feature's routes under /v1, registered by name so this
@@ -57,8 +60,18 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}) {
       await sessionsRoutes(api, deps);
       await keysRoutes(api, deps);
       await instanceRoutes(api, deps);
+      await webhooksRoutes(api, deps);
     },
     { prefix: '/v1' },
+  );
+
+  // The Svix-compatible API for managing webhook endpoints with the svix client: its own auth and errors.
+  await app.register(
+    async (svix) => {
+      installSvixPlumbing(svix, (key) => deps.keys.isValid(key));
+      await svixApiRoutes(svix as unknown as FastifyTypebox, deps);
+    },
+    { prefix: '/api/v1' },
   );
   return app;
 }

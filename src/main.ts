@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDeps } from './deps.js';
 import { startEmailDelivery } from './email/delivery.js';
+import { startWebhookDelivery } from './webhooks/delivery/worker.js';
 import { logger } from './logger.js';
 import { ensureDevSecretKey, registerSecretKey } from './secret-keys/service.js';
 
@@ -28,6 +29,7 @@ async function main() {
   const address = await app.listen({ port: config.port, host: config.host });
   // Background work in this process: sending what committed transactions queued.
   const emails = config.smtpUrl ? await startEmailDelivery({ db: deps.db, clock: deps.clock, smtpUrl: config.smtpUrl }, log) : undefined;
+  const webhooks = await startWebhookDelivery(deps, log);
 
   const base = address.replace('[::1]', 'localhost');
   const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
@@ -58,7 +60,8 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     try {
       await app.close();
-      await emails?.stop();
+      // Requests to receivers get 5 s to finish; the rest are given back untried, for the next start.
+      await Promise.all([webhooks.stop(5000), emails?.stop()]);
       await deps.db.destroy();
       clearTimeout(force);
       process.exit(0);

@@ -165,13 +165,13 @@ test('loadConfig: SMTP_URL is smtp:// or smtps:// and never echoed; GATEHOUSE_EM
 
 test('loadConfig: webhook settings (retry schedule in seconds, timeout, retention, private networks)', () => {
   const config = loadConfig({
-    GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '1, 2,3',
+    GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '1, 2,0.5',
     GATEHOUSE_WEBHOOK_TIMEOUT: '3',
     GATEHOUSE_WEBHOOK_ATTEMPT_RETENTION_DAYS: '7',
     GATEHOUSE_WEBHOOK_BLOCK_PRIVATE_NETWORKS: 'true',
   });
-  assert.deepEqual(config.webhooks, { retrySchedule: [1, 2, 3], timeout: 3, attemptRetentionDays: 7, blockPrivateNetworks: true });
-  for (const bad of [' , ', '5,,6', '-1', '1.5', 'five']) {
+  assert.deepEqual(config.webhooks, { retrySchedule: [1, 2, 0.5], timeout: 3, attemptRetentionDays: 7, blockPrivateNetworks: true });
+  for (const bad of [' , ', '5,,6', '-1', '1.5.2', '.5', 'five']) {
     assert.match(configError({ GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: bad }).message, /GATEHOUSE_WEBHOOK_RETRY_SCHEDULE/, bad);
   }
   assert.match(configError({ GATEHOUSE_WEBHOOK_TIMEOUT: '0' }).message, /GATEHOUSE_WEBHOOK_TIMEOUT/);

@@ -46,6 +46,16 @@ export interface TestApp {
   auth: { authorization: string };
 }
 
+/** Per test app, what must stop before its app and database close (background workers). */
+const stopsBeforeClose = new WeakMap<TestApp, (() => Promise<void>)[]>();
+
+/** Runs `stop` when the test ends, before `ctx`'s app and database close (t.after hooks run in order). */
+export function beforeClose(ctx: TestApp, stop: () => Promise<void>): void {
+  const stops = stopsBeforeClose.get(ctx);
+  if (!stops) throw new Error('beforeClose: not a test app made by buildTestApp (a copy of one?)');
+  stops.push(stop);
+}
+
 /** A fresh database (one per test file), migrations, the app, and a registered secret key. */
 export async function buildTestApp(t: TestContext, options: { clock?: Clock; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
   const db = TEST_DATABASE_URL ? await freshPostgresSchema(t, TEST_DATABASE_URL) : await openDatabase({ kind: 'pglite' });
@@ -59,11 +69,15 @@ export async function buildTestApp(t: TestContext, options: { clock?: Clock; env
   await registerSecretKey(db, SECRET_KEY, Date.now());
   await deps.keys.reload();
   const app = await buildApp(deps, { logger: false });
+  const stops: (() => Promise<void>)[] = [];
   t.after(async () => {
+    for (const stop of stops.reverse()) await stop();
     await app.close();
     await db.destroy();
   });
-  return { app, deps, auth: { authorization: `Bearer ${SECRET_KEY}` } };
+  const ctx: TestApp = { app, deps, auth: { authorization: `Bearer ${SECRET_KEY}` } };
+  stopsBeforeClose.set(ctx, stops);
+  return ctx;
 }
 
 export { fixedClock };

@@ -144,16 +144,85 @@ export interface SigningKeysTable {
   retired_at: number | null;
 }
 
-/** The webhook outbox (migration 0006): one row per event, its payload the whole webhook body. */
+/** The webhook outbox (migrations 0006, 0008): one row per event, its payload the whole webhook body. */
 export interface EventsTable {
   id: string;
   type: string;
+  /** json, not jsonb: the body is sent byte for byte as recorded. */
   payload: JsonColumn<JsonObject>;
+  created_at: number;
+  /** When the event was fanned out to the endpoints (null: not yet). */
+  dispatched_at: Generated<number | null>;
+}
+
+/** A rotated signing secret that still signs until `expires_at` (ms). */
+export interface OldSecret {
+  sealed: string;
+  expires_at: number;
+}
+
+/** Webhook endpoints (migration 0008), managed through the Svix-compatible API. */
+export interface WebhookEndpointsTable {
+  /** `ep_…` */
+  id: string;
+  uid: string | null;
+  url: string;
+  description: string;
+  /** Svix's eventTypes (filterTypes): null = every event type. */
+  event_types: JsonColumn<string[]> | null;
+  channels: JsonColumn<string[]> | null;
+  throttle_rate: number | null;
+  disabled: boolean;
+  metadata: JsonColumn<Record<string, string>>;
+  /** The whsec_ secret, sealed (lib/secret-box). */
+  secret_sealed: string;
+  old_secrets: JsonColumn<OldSecret[]>;
+  failing_since: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Svix's MessageStatus values a delivery or attempt can have. Do not renumber: they are on the wire. */
+export type DeliveryStatus = 0 | 1 | 2;
+
+/** One (endpoint, event) to deliver (migration 0008). */
+export interface WebhookDeliveriesTable {
+  endpoint_id: string;
+  event_id: string;
+  event_created_at: number;
+  order_key: string | null;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: number | null;
+  locked_until: number | null;
+  /** The next attempt is a resend or recovery (trigger type 1). */
+  manual: Generated<boolean>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One delivery attempt (migration 0008): Svix's MessageAttemptOut. */
+export interface WebhookAttemptsTable {
+  /** `atmpt_…` */
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  url: string;
+  status: 0 | 2;
+  /** 0 when no HTTP response came back. */
+  response_status_code: number;
+  response: string;
+  response_duration_ms: number;
+  trigger_type: 0 | 1;
+  error: string | null;
   created_at: number;
 }
 
 export interface Database {
   events: EventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
   clients: ClientsTable;
   sessions: SessionsTable;
   signing_keys: SigningKeysTable;

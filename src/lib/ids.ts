@@ -14,7 +14,12 @@ let poolOffset = POOL_BYTES;
 const BASE62_CODES = Buffer.from(BASE62, 'latin1');
 const digits = Buffer.alloc(LENGTH);
 
-export function ksuid(nowMs: number = Date.now()): string {
+/**
+ * `msOrder`: the first random byte carries the millisecond within the second (in 4 ms steps, as Svix's
+ * KsuidMs does), so ids made in the same second still sort by time: lists ordered by id (webhook
+ * messages, attempts) come out in the order things happened.
+ */
+export function ksuid(nowMs: number = Date.now(), msOrder = false): string {
   if (poolOffset + 16 > POOL_BYTES) {
     randomFillSync(pool);
     poolOffset = 0;
@@ -22,6 +27,7 @@ export function ksuid(nowMs: number = Date.now()): string {
   // Five big-endian 32-bit words: the timestamp, then 16 random bytes.
   let w0 = Math.max(0, Math.floor(nowMs / 1000) - KSUID_EPOCH_S) >>> 0;
   let w1 = pool.readUInt32BE(poolOffset);
+  if (msOrder) w1 = ((Math.floor((((nowMs % 1000) + 1000) % 1000) / 4) << 24) | (w1 & 0x00ff_ffff)) >>> 0;
   let w2 = pool.readUInt32BE(poolOffset + 4);
   let w3 = pool.readUInt32BE(poolOffset + 8);
   let w4 = pool.readUInt32BE(poolOffset + 12);
@@ -54,7 +60,21 @@ export function newId(prefix: IdPrefix, nowMs?: number): string {
   return `${prefix}_${ksuid(nowMs)}`;
 }
 
+/** An id that sorts by time to 4 ms (see ksuid's msOrder): events, attempts, endpoints. */
+export function newTimeOrderedId(prefix: IdPrefix, nowMs: number): string {
+  return `${prefix}_${ksuid(nowMs, true)}`;
+}
+
 /** A JSON-schema pattern for the ids newId(prefix) makes: the prefix, `_`, 27 base62 characters. */
 export function idPattern(prefix: IdPrefix): string {
   return `^${prefix}_[0-9A-Za-z]{${LENGTH}}$`;
+}
+
+/** When a KSUID id (`prefix_…`) was made, in ms (to the second), or undefined if it is not one. */
+export function idTimeMs(id: string): number | undefined {
+  const ksuidPart = id.slice(id.indexOf('_') + 1);
+  if (!new RegExp(`^[0-9A-Za-z]{${LENGTH}}$`).test(ksuidPart)) return undefined;
+  let value = 0n;
+  for (const c of ksuidPart) value = value * 62n + BigInt(BASE62.indexOf(c));
+  return (Number(value >> 128n) + KSUID_EPOCH_S) * 1000;
 }

@@ -15,6 +15,18 @@ export const EVENT_TYPES = Object.freeze([
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** What each event type means, as the Svix-compatible API lists them (the webhooks spec's descriptions). */
+export const EVENT_TYPE_DESCRIPTIONS: Readonly<Record<EventType, string>> = Object.freeze({
+  'user.created': 'User created',
+  'user.updated': 'User updated',
+  'user.deleted': 'User deleted',
+  'email.created': 'Email created',
+  'session.created': 'Session created',
+  'session.ended': 'Session ended',
+  'session.removed': 'Session removed',
+  'session.revoked': 'Session revoked',
+});
+
 /** `event_attributes.http_request`: the API call behind an event. Do not rename the JSON fields. */
 export interface HttpRequestAttributes {
   client_ip: string;

@@ -1,6 +1,6 @@
 import type { Executor } from '../db/database.js';
 import type { Clock } from '../lib/clock.js';
-import { newId } from '../lib/ids.js';
+import { newTimeOrderedId } from '../lib/ids.js';
 import type { EventType, HttpRequestAttributes, WebhookBody } from './events.js';
 import { insertEvents, type EventRecord } from './store.js';
 
@@ -40,7 +40,7 @@ export async function recordEvents(deps: EventDeps, events: NewEvent[]): Promise
   const now = deps.clock.now();
   // KSUIDs made in the same millisecond are random among themselves: sorting them keeps (created_at, id),
   // the outbox's order, equal to the order given (an import's file order).
-  const ids = events.map(() => newId('evt', now)).sort();
+  const ids = events.map(() => newTimeOrderedId('evt', now)).sort();
   const http_request = { client_ip: deps.httpRequest.client_ip, user_agent: deps.httpRequest.user_agent };
   const rows: EventRecord[] = events.map((event, i) => {
     const body: WebhookBody = {

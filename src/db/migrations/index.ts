@@ -5,6 +5,7 @@ import * as m0003 from './0003_sessions.js';
 import * as m0005 from './0005_search_indexes.js';
 import * as m0006 from './0006_events.js';
 import * as m0007 from './0007_email_outbox.js';
+import * as m0008 from './0008_webhook_delivery.js';
 
 /**
  * Forward-only migrations, in order. A migration that has shipped is never edited: add a new file
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0005_search_indexes': m0005,
   '0006_events': m0006,
   '0007_email_outbox': m0007,
+  '0008_webhook_delivery': m0008,
 };
