@@ -68,21 +68,39 @@ export async function claimDueDeliveries(db: Executor, now: number, leaseUntil: 
   return result.rows;
 }
 
-/** The delivery's state after an attempt, if the caller's lease still holds (attempts and lease unchanged). */
-export async function updateDeliveryAfterAttempt(
-  db: Executor,
-  claim: { endpoint_id: string; event_id: string; attempts: number; locked_until: number },
-  next: { status: 0 | 1 | 2; next_attempt_at: number | null; updated_at: number },
-): Promise<boolean> {
-  const result = await db
-    .updateTable('webhook_deliveries')
-    .set({ ...next, locked_until: null, manual: false, ...(next.status === PENDING ? {} : { next_attempt_at: null }) })
-    .where('endpoint_id', '=', claim.endpoint_id)
-    .where('event_id', '=', claim.event_id)
-    .where('attempts', '=', claim.attempts)
-    .where('locked_until', '=', claim.locked_until)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+/** The outcome of one attempt, for updateDeliveriesAfterAttempts. */
+export interface DeliveryOutcome {
+  endpoint_id: string;
+  event_id: string;
+  /** The claim's attempt number and lease: the row changes only if they still hold. */
+  attempts: number;
+  locked_until: number;
+  status: 0 | 1 | 2;
+  next_attempt_at: number | null;
+  updated_at: number;
+}
+
+/**
+ * Many deliveries' states after their attempts, in one statement. A row changes only while the caller's
+ * claim still holds (same attempt number and lease): one whose lease ran out belongs to whoever took it.
+ */
+export async function updateDeliveriesAfterAttempts(db: Executor, outcomes: DeliveryOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  await sql`
+    update webhook_deliveries d
+    set status = o.status, next_attempt_at = o.next_attempt_at, locked_until = null, manual = false, updated_at = o.updated_at
+    from json_populate_recordset(null::webhook_deliveries, ${JSON.stringify(outcomes)}::json) as o
+    where d.endpoint_id = o.endpoint_id and d.event_id = o.event_id and d.attempts = o.attempts and d.locked_until = o.locked_until`.execute(db);
+}
+
+/** Many attempts in one statement. */
+export async function insertAttempts(db: Executor, attempts: Insertable<WebhookAttemptsTable>[]): Promise<void> {
+  if (attempts.length === 0) return;
+  await sql`
+    insert into webhook_attempts
+      (id, endpoint_id, event_id, url, status, response_status_code, response, response_duration_ms, trigger_type, error, created_at)
+    select a.id, a.endpoint_id, a.event_id, a.url, a.status, a.response_status_code, a.response, a.response_duration_ms, a.trigger_type, a.error, a.created_at
+    from json_populate_recordset(null::webhook_attempts, ${JSON.stringify(attempts)}::json) as a`.execute(db);
 }
 
 /** Gives a claimed delivery back untried (shutdown): due again at once, the attempt not counted. */
@@ -95,10 +113,6 @@ export async function releaseDelivery(db: Executor, claim: { endpoint_id: string
     .where('attempts', '=', claim.attempts)
     .where('locked_until', '=', claim.locked_until)
     .execute();
-}
-
-export async function insertAttempt(db: Executor, attempt: Insertable<WebhookAttemptsTable>): Promise<void> {
-  await db.insertInto('webhook_attempts').values(attempt).execute();
 }
 
 /**

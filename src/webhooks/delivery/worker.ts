@@ -1,27 +1,15 @@
 import type { Logger } from 'pino';
 import type { Deps } from '../../deps.js';
 import { listen } from '../../db/database.js';
-import { inTransaction } from '../../db/transaction.js';
-import { newTimeOrderedId } from '../../lib/ids.js';
 import { startPoller } from '../../lib/poller.js';
 import { signingSecrets } from '../endpoints/service.js';
-import { clearEndpointFailing, markEndpointFailing } from '../endpoints/store.js';
 import { messageIdOf } from '../message-ids.js';
 import { EVENTS_CHANNEL } from '../store.js';
 import { fanOutBatch, FANOUT_BATCH } from './fanout.js';
 import { postWebhook, type SendResult } from './send.js';
 import { signatureHeaders } from './sign.js';
-import {
-  claimDueDeliveries,
-  FAILED,
-  insertAttempt,
-  PENDING,
-  pruneBefore,
-  releaseDelivery,
-  SUCCESS,
-  updateDeliveryAfterAttempt,
-  type ClaimedDelivery,
-} from './store.js';
+import { createAttemptRecorder } from './recorder.js';
+import { claimDueDeliveries, pruneBefore, releaseDelivery, type ClaimedDelivery } from './store.js';
 
 // The delivery worker, one per server process (main.ts starts it): fans out new events, claims due
 // deliveries, signs and POSTs them, records each attempt and schedules retries on Svix's schedule. Any
@@ -29,8 +17,6 @@ import {
 // after a crash the lease on what it was sending runs out and the delivery is sent again, with the same
 // svix-id. It wakes on pg_notify when events commit and polls as a fallback (and for retries falling due).
 
-/** Svix disables an endpoint whose attempts have all failed for 5 days. */
-const DISABLE_AFTER_MS = 5 * 86_400_000;
 /** Retry delays are spread by ±20 % so that a receiver coming back is not hit by every retry at once. */
 const JITTER = 0.2;
 const PRUNE_EVERY_MS = 3_600_000;
@@ -65,49 +51,15 @@ export async function startWebhookDelivery(deps: WorkerDeps, log: Log, options: 
   // Longer than a send can take (the timeout) plus recording it; a dead worker's claims free up after it.
   const leaseMs = timeoutMs * 2 + 2000;
   const maxInFlight = options.maxInFlight ?? 64;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
   let lastPrune = 0;
+  // Fan out when events were announced (pg_notify), a batch was full, or at the poll interval: not on
+  // every wake-up, most of which are attempts finishing.
+  let fanOutDue = true;
+  let lastFanOut = 0;
 
-  const record = async (claim: ClaimedDelivery, result: SendResult) => {
-    const now = deps.clock.now();
-    const delay = result.ok ? undefined : retryDelayMs(retrySchedule, claim.attempts);
-    let disabled = false;
-    await inTransaction(deps.db, async (db) => {
-      await insertAttempt(db, {
-        id: newTimeOrderedId('atmpt', now),
-        endpoint_id: claim.endpoint_id,
-        event_id: claim.event_id,
-        url: claim.url,
-        status: result.ok ? SUCCESS : FAILED,
-        response_status_code: result.statusCode,
-        response: result.response,
-        response_duration_ms: result.durationMs,
-        trigger_type: claim.manual ? 1 : 0,
-        error: result.error,
-        created_at: now,
-      });
-      if (result.ok) {
-        await updateDeliveryAfterAttempt(db, claim, { status: SUCCESS, next_attempt_at: null, updated_at: now });
-        await clearEndpointFailing(db, claim.endpoint_id);
-        return;
-      }
-      const status = delay === undefined ? FAILED : PENDING;
-      await updateDeliveryAfterAttempt(db, claim, { status, next_attempt_at: delay === undefined ? null : now + delay, updated_at: now });
-      disabled = await markEndpointFailing(db, claim.endpoint_id, now, now - DISABLE_AFTER_MS);
-    });
-    if (!result.ok) {
-      const fields = {
-        endpoint_id: claim.endpoint_id,
-        msg_id: messageIdOf(claim.event_id),
-        attempt: claim.attempts,
-        status_code: result.statusCode,
-        error: result.error,
-      };
-      if (delay === undefined) log.warn(fields, 'webhook delivery failed for good');
-      else log.info({ ...fields, retry_in_ms: delay }, 'webhook delivery failed, will retry');
-    }
-    if (disabled) log.warn({ endpoint_id: claim.endpoint_id }, 'webhook endpoint disabled: its deliveries have failed for 5 days');
-  };
+  const recorder = createAttemptRecorder(deps, log, (failures) => retryDelayMs(retrySchedule, failures));
 
   const send = async (claim: ClaimedDelivery, controller: AbortController) => {
     let result: SendResult;
@@ -121,7 +73,7 @@ export async function startWebhookDelivery(deps: WorkerDeps, log: Log, options: 
     }
     // Shutting down: the attempt was cut short by us, not the receiver. Give it back untried.
     if (controller.signal.aborted) return releaseDelivery(deps.db, claim);
-    await record(claim, result);
+    await recorder.record(claim, result);
   };
 
   const start = (claim: ClaimedDelivery) => {
@@ -143,19 +95,31 @@ export async function startWebhookDelivery(deps: WorkerDeps, log: Log, options: 
       const pruned = await pruneBefore(deps.db, now - attemptRetentionDays * 86_400_000, PRUNE_BATCH);
       if (pruned === PRUNE_BATCH * 2) lastPrune = 0; // more to prune: again next tick
     }
-    const fanned = await fanOutBatch(deps.db, now);
+    let fanned = 0;
+    if (fanOutDue || now - lastFanOut >= pollIntervalMs) {
+      fanOutDue = false;
+      lastFanOut = now;
+      fanned = await fanOutBatch(deps.db, now);
+      if (fanned === FANOUT_BATCH) fanOutDue = true;
+    }
+    // Claim in batches: wait until a quarter of the slots are free (or none is busy) rather than claiming
+    // one delivery per finished attempt.
     const free = maxInFlight - inFlight.size;
-    if (free <= 0) return fanned === FANOUT_BATCH;
-    const claims = await claimDueDeliveries(deps.db, now, now + leaseMs, free);
-    for (const claim of claims) start(claim);
-    return fanned === FANOUT_BATCH || (claims.length === free && inFlight.size < maxInFlight);
+    if (free > 0 && (free >= maxInFlight / 4 || inFlight.size === 0 || fanned > 0)) {
+      for (const claim of await claimDueDeliveries(deps.db, now, now + leaseMs, free)) start(claim);
+    }
+    // More to fan out: go again. More to send: each finished attempt wakes the loop to claim the next.
+    return fanOutDue;
   };
 
   // Listening first: an event committed while the first tick runs still wakes the loop.
   let poller: ReturnType<typeof startPoller> | undefined;
-  const unlisten = await listen(deps.db, EVENTS_CHANNEL, () => poller?.wake());
+  const unlisten = await listen(deps.db, EVENTS_CHANNEL, () => {
+    fanOutDue = true;
+    poller?.wake();
+  });
   poller = startPoller(tick, {
-    intervalMs: options.pollIntervalMs ?? 1000,
+    intervalMs: pollIntervalMs,
     onError: (error) => log.error({ err: error }, 'webhook delivery loop failed'),
   });
   const running = poller;

@@ -53,9 +53,10 @@ export async function findEnabledEndpoints(db: Executor): Promise<EndpointFilter
   return db.selectFrom('webhook_endpoints').select(['id', 'event_types']).where('disabled', '=', false).orderBy('id').execute() as Promise<EndpointFilter[]>;
 }
 
-/** After a successful attempt: the endpoint is no longer failing. */
-export async function clearEndpointFailing(db: Executor, id: string): Promise<void> {
-  await db.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', '=', id).where('failing_since', 'is not', null).execute();
+/** After successful attempts: these endpoints are no longer failing. */
+export async function clearEndpointsFailing(db: Executor, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', 'in', ids).where('failing_since', 'is not', null).execute();
 }
 
 /**
