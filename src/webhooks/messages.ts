@@ -71,8 +71,8 @@ function attemptFilter(filter: AttemptFilter) {
 }
 
 /**
- * messageAttempt.resend: sends the message to the endpoint again now (a manual attempt, with a fresh retry
- * schedule), whether it succeeded, failed, or was never sent there.
+ * messageAttempt.resend: sends the message to the endpoint again now (one manual attempt, not retried if it
+ * fails, as on Svix), whether it succeeded, failed, or was never sent there.
  */
 export async function resendMessage(deps: Pick<Deps, 'db' | 'clock'>, msgId: string, endpointIdOrUid: string): Promise<void> {
   const event = await getMessage(deps, msgId, false);

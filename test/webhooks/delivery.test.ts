@@ -137,7 +137,7 @@ test(`webhook delivery (${engine})`, async (t) => {
     assert.deepEqual([attempts.data[0]!.status, attempts.data[0]!.triggerType], [0, 1]);
   });
 
-  await t.test('messageAttempt.resend → the message goes to the endpoint again, same svix-id', async (st) => {
+  await t.test('messageAttempt.resend → the message goes to the endpoint again, same svix-id; a failed manual attempt is not retried', async (st) => {
     const receiver = await startReceiver(st);
     const { endpoint, secret } = await endpointFor(ctx, st, receiver);
     const user = await createTestUser(ctx);
@@ -148,6 +148,15 @@ test(`webhook delivery (${engine})`, async (t) => {
     assert.equal(again!.id, first!.id);
     assert.equal(again!.body, first!.body);
     verifyWithSvix(secret, again!);
+
+    receiver.respond = () => 500;
+    await ctx.svix.messageAttempt.resend(APP, first!.id, endpoint.id);
+    await receiver.waitFor((d) => about(d, user.id).length === 3);
+    const attempts = await attemptsOf(ctx, first!.id, 3);
+    assert.deepEqual(attempts.data.map((a) => [a.status, a.triggerType]), [[2, 1], [0, 1], [0, 0]]);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(about(receiver.deliveries, user.id).length, 3, 'no retry after a failed manual attempt');
+    assert.equal((await findDelivery(ctx.deps.db, endpoint.id, eventIdOf(first!.id)!))?.status, 2);
   });
 
   await t.test('rotateSecret → deliveries carry two v1 signatures (new and old secret) during the grace period', async (st) => {

@@ -49,7 +49,8 @@ export function createAttemptRecorder(deps: { db: Db; clock: Clock }, log: Pick<
     const outcomes: DeliveryOutcome[] = [];
     const delays = new Map<Finished, number | undefined>();
     for (const item of items) {
-      const delay = item.result.ok ? undefined : retryDelay(item.claim.attempts);
+      // A manual attempt (resend, recover) that fails is not retried, as on Svix.
+      const delay = item.result.ok || item.claim.manual ? undefined : retryDelay(item.claim.attempts);
       delays.set(item, delay);
       const status = item.result.ok ? SUCCESS : delay === undefined ? FAILED : PENDING;
       const next = status === PENDING ? item.at + delay! : null;

@@ -116,8 +116,8 @@ export async function releaseDelivery(db: Executor, claim: { endpoint_id: string
 }
 
 /**
- * Queues (endpoint, event) for one more run of attempts now, as a manual trigger (resend): a new delivery
- * if there was none, or the existing one back to pending with a fresh retry schedule.
+ * Queues (endpoint, event) for one manual attempt now (resend): a new delivery if there was none, or the
+ * existing one back to pending. A manual attempt that fails is not retried (Svix).
  */
 export async function requeueDelivery(
   db: Executor,
