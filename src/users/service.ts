@@ -20,7 +20,7 @@ import { preparePassword, removePassword } from '../passwords/service.js';
 import type { PasswordPolicy } from '../passwords/policy.js';
 import { compileBodyValidator } from '../http/validator.js';
 import { validationError } from '../http/validation.js';
-import { insertNewUsers, type NewUserRecords } from './bulk-store.js';
+import { insertNewUsers, type NewUserRecords } from './bulk/store.js';
 import { CreateUserBody, type CreateUserInput, type MetadataInput, type UpdateUserInput } from './schemas.js';
 import { recordUserDeleted, recordUserEvents, type UserEventDeps } from './events.js';
 import {
