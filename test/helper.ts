@@ -18,7 +18,11 @@ export const engine = TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
 export const SECRET_KEY = 'sk_test_gatehouse_test_key_0123456789';
 
-async function freshPostgresSchema(t: TestContext, url: string): Promise<Db> {
+/**
+ * A new schema on the PostgreSQL at `url`, dropped when the test ends; returns its name. For tests that
+ * start processes of their own against it (a child server); buildTestApp uses it too.
+ */
+export async function createTestSchema(t: TestContext, url: string): Promise<string> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -36,6 +40,11 @@ async function freshPostgresSchema(t: TestContext, url: string): Promise<Db> {
     await admin.query(`drop schema ${schema} cascade`);
     await admin.end();
   });
+  return schema;
+}
+
+async function freshPostgresSchema(t: TestContext, url: string): Promise<Db> {
+  const schema = await createTestSchema(t, url);
   return openDatabase({ kind: 'postgres', url, schema: `${schema},public` });
 }
 

@@ -6,9 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { Svix } from 'svix';
-import { SECRET_KEY, TEST_DATABASE_URL, engine } from '../helper.js';
+import { SECRET_KEY, TEST_DATABASE_URL, createTestSchema, engine } from '../helper.js';
 import { startReceiver, verifyWithSvix } from './receiver.js';
 
 // The real server (src/main.ts) in a child process, killed with SIGKILL while a receiver holds its
@@ -60,15 +59,7 @@ async function databaseEnv(t: TestContext): Promise<NodeJS.ProcessEnv> {
     DATABASE_URL: '',
   };
   if (TEST_DATABASE_URL) {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query('create extension if not exists pg_trgm with schema public').catch(() => undefined);
-    await admin.query(`create schema ${schema}`);
-    t.after(async () => {
-      await admin.query(`drop schema ${schema} cascade`);
-      await admin.end();
-    });
+    const schema = await createTestSchema(t, TEST_DATABASE_URL);
     const url = new URL(TEST_DATABASE_URL);
     url.searchParams.set('options', `-c search_path=${schema},public`);
     env.DATABASE_URL = url.toString();
