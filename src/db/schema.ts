@@ -197,6 +197,8 @@ export interface WebhookDeliveriesTable {
   locked_until: number | null;
   /** The next attempt is a resend or recovery (trigger type 1). */
   manual: Generated<boolean>;
+  /** A resend asked for while an attempt was in flight: queued once that attempt is recorded. */
+  resend_requested: Generated<boolean>;
   created_at: number;
   updated_at: number;
 }

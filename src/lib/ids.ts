@@ -14,10 +14,14 @@ let poolOffset = POOL_BYTES;
 const BASE62_CODES = Buffer.from(BASE62, 'latin1');
 const digits = Buffer.alloc(LENGTH);
 
+/** The last msOrder id's five words: the next one in the same 4 ms step follows it (see ksuid). */
+const lastOrdered = [0, 0, 0, 0, 0];
+
 /**
  * `msOrder`: the first random byte carries the millisecond within the second (in 4 ms steps, as Svix's
- * KsuidMs does), so ids made in the same second still sort by time: lists ordered by id (webhook
- * messages, attempts) come out in the order things happened.
+ * KsuidMs does), and within one step this process's ids count up from the previous one (as monotonic
+ * ULIDs do), so ids sort by time: lists ordered by id (webhook messages, attempts) come out in the order
+ * things happened.
  */
 export function ksuid(nowMs: number = Date.now(), msOrder = false): string {
   if (poolOffset + 16 > POOL_BYTES) {
@@ -27,11 +31,21 @@ export function ksuid(nowMs: number = Date.now(), msOrder = false): string {
   // Five big-endian 32-bit words: the timestamp, then 16 random bytes.
   let w0 = Math.max(0, Math.floor(nowMs / 1000) - KSUID_EPOCH_S) >>> 0;
   let w1 = pool.readUInt32BE(poolOffset);
-  if (msOrder) w1 = ((Math.floor((((nowMs % 1000) + 1000) % 1000) / 4) << 24) | (w1 & 0x00ff_ffff)) >>> 0;
   let w2 = pool.readUInt32BE(poolOffset + 4);
   let w3 = pool.readUInt32BE(poolOffset + 8);
   let w4 = pool.readUInt32BE(poolOffset + 12);
   poolOffset += 16;
+  if (msOrder) {
+    const step = Math.floor((((nowMs % 1000) + 1000) % 1000) / 4);
+    w1 = ((step << 24) | (w1 & 0x00ff_ffff)) >>> 0;
+    if (w0 === lastOrdered[0] && w1 >>> 24 === lastOrdered[1]! >>> 24) {
+      // Same second and step as the previous id: the previous one plus one (120 bits; carries ripple up).
+      [, w1, w2, w3, w4] = lastOrdered as [number, number, number, number, number];
+      w4 = (w4 + 1) >>> 0;
+      if (w4 === 0 && (w3 = (w3 + 1) >>> 0) === 0 && (w2 = (w2 + 1) >>> 0) === 0) w1 = (w1 + 1) >>> 0;
+    }
+    lastOrdered.splice(0, 5, w0, w1, w2, w3, w4);
+  }
   // 27 digits: divide the 160-bit number by 62 each time. Each step's dividend is remainder·2^32 +
   // word < 62·2^32 < 2^38, exact in a double.
   for (let digit = 0; digit < LENGTH; digit++) {

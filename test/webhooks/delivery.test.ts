@@ -278,4 +278,29 @@ test(`webhook delivery (${engine})`, async (t) => {
     const outbox = (await findEventsAfter(ctx.deps.db, null, 100_000, 'user.created')).filter((e) => emails.includes((e.payload.data as any).email_addresses[0].email_address));
     assert.deepEqual(outbox.map((e) => (e.payload.data as any).email_addresses[0].email_address), emails);
   });
+
+  await t.test('attempts and finished deliveries older than the retention (30 days) are pruned; newer ones stay', async (st) => {
+    const receiver = await startReceiver(st);
+    const { endpoint } = await endpointFor(ctx, st, receiver);
+    const users = [await createTestUser(ctx), await createTestUser(ctx)];
+    await receiver.waitFor((d) => users.every((u) => about(d, u.id).length === 1));
+    const [old, recent] = users.map((u) => about(receiver.deliveries, u.id)[0]!.id);
+    await attemptsOf(ctx, old!, 1);
+    await attemptsOf(ctx, recent!, 1);
+    const longAgo = Date.now() - 31 * 86_400_000;
+    await ctx.deps.db.updateTable('webhook_attempts').set({ created_at: longAgo }).where('event_id', '=', eventIdOf(old!)!).execute();
+    await ctx.deps.db.updateTable('webhook_deliveries').set({ updated_at: longAgo }).where('event_id', '=', eventIdOf(old!)!).execute();
+    // A worker prunes when it starts, then hourly.
+    const pruner = await startWorker(ctx);
+    for (let i = 0; i < 200 && (await ctx.svix.messageAttempt.listByMsg(APP, old!)).data.length > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    assert.deepEqual((await ctx.svix.messageAttempt.listByMsg(APP, old!)).data, []);
+    assert.equal(await findDelivery(ctx.deps.db, endpoint.id, eventIdOf(old!)!), undefined);
+    assert.equal((await ctx.svix.messageAttempt.listByMsg(APP, recent!)).data.length, 1);
+    assert.equal((await findDelivery(ctx.deps.db, endpoint.id, eventIdOf(recent!)!))?.status, 0);
+    // The message itself stays.
+    assert.equal((await ctx.svix.message.get(APP, old!)).id, old);
+    await pruner.stop(0);
+  });
 });

@@ -6,6 +6,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // The body is signed and sent byte for byte as it was recorded: json keeps the text (and key order)
   // that jsonb would normalize.
   await sql`alter table events alter column payload type json using payload::json`.execute(db);
+  // Ids are KSUIDs: base62 that sorts by time in byte order. Svix's lists page by id, so ids compare
+  // byte-wise (collate "C") whatever the database's collation (en_US would put `a` before `B`).
+  await sql`alter table events alter column id type text collate "C"`.execute(db);
   // Events not yet fanned out to endpoints. Rows commit out of (created_at, id) order, so the deliverer
   // marks each event instead of keeping a high-water mark. Events recorded before delivery existed had no
   // endpoint to go to: they count as dispatched.
@@ -19,7 +22,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // disables the endpoint.
   await sql`
     create table webhook_endpoints (
-      id text primary key,
+      id text collate "C" primary key,
       uid text unique,
       url text not null,
       description text not null,
@@ -38,10 +41,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // One row per event an endpoint is to receive. status is Svix's MessageStatus: 0 success, 1 pending,
   // 2 failed. A pending row is due at next_attempt_at; locked_until leases it to the worker sending it.
   // order_key: the user (or object) the event is about; an endpoint gets one order_key's events in order.
+  // manual: the next attempt is a resend or recovery; resend_requested: a resend asked for while an attempt
+  // was in flight, queued when that attempt is recorded.
   await sql`
     create table webhook_deliveries (
-      endpoint_id text not null references webhook_endpoints (id) on delete cascade,
-      event_id text not null references events (id) on delete cascade,
+      endpoint_id text collate "C" not null references webhook_endpoints (id) on delete cascade,
+      event_id text collate "C" not null references events (id) on delete cascade,
       event_created_at bigint not null,
       order_key text,
       status smallint not null,
@@ -49,6 +54,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       next_attempt_at bigint,
       locked_until bigint,
       manual boolean not null default false,
+      resend_requested boolean not null default false,
       created_at bigint not null,
       updated_at bigint not null,
       primary key (endpoint_id, event_id)
@@ -64,9 +70,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // 1 manual (resend, recover); response: the first bytes of the receiver's answer.
   await sql`
     create table webhook_attempts (
-      id text primary key,
-      endpoint_id text not null references webhook_endpoints (id) on delete cascade,
-      event_id text not null references events (id) on delete cascade,
+      id text collate "C" primary key,
+      endpoint_id text collate "C" not null references webhook_endpoints (id) on delete cascade,
+      event_id text collate "C" not null references events (id) on delete cascade,
       url text not null,
       status smallint not null,
       response_status_code smallint not null,

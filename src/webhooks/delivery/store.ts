@@ -83,12 +83,19 @@ export interface DeliveryOutcome {
 /**
  * Many deliveries' states after their attempts, in one statement. A row changes only while the caller's
  * claim still holds (same attempt number and lease): one whose lease ran out belongs to whoever took it.
+ * A resend asked for during the attempt makes the delivery due again, as a manual attempt.
  */
 export async function updateDeliveriesAfterAttempts(db: Executor, outcomes: DeliveryOutcome[]): Promise<void> {
   if (outcomes.length === 0) return;
   await sql`
     update webhook_deliveries d
-    set status = o.status, next_attempt_at = o.next_attempt_at, locked_until = null, manual = false, updated_at = o.updated_at
+    set status = case when d.resend_requested then 1 else o.status end,
+        next_attempt_at = case when d.resend_requested then o.updated_at else o.next_attempt_at end,
+        attempts = case when d.resend_requested then 0 else d.attempts end,
+        manual = d.resend_requested,
+        resend_requested = false,
+        locked_until = null,
+        updated_at = o.updated_at
     from json_populate_recordset(null::webhook_deliveries, ${JSON.stringify(outcomes)}::json) as o
     where d.endpoint_id = o.endpoint_id and d.event_id = o.event_id and d.attempts = o.attempts and d.locked_until = o.locked_until`.execute(db);
 }
@@ -117,19 +124,25 @@ export async function releaseDelivery(db: Executor, claim: { endpoint_id: string
 
 /**
  * Queues (endpoint, event) for one manual attempt now (resend): a new delivery if there was none, or the
- * existing one back to pending. A manual attempt that fails is not retried (Svix).
+ * existing one back to pending. A manual attempt that fails is not retried (Svix). While an attempt is in
+ * flight (leased), the resend waits for it: it is queued when that attempt is recorded.
  */
 export async function requeueDelivery(
   db: Executor,
   row: { endpoint_id: string; event_id: string; event_created_at: number; order_key: string | null; now: number },
 ): Promise<void> {
+  const leased = sql<boolean>`(webhook_deliveries.locked_until is not null and webhook_deliveries.locked_until > ${row.now})`;
   await sql`
     insert into webhook_deliveries
       (endpoint_id, event_id, event_created_at, order_key, status, attempts, next_attempt_at, locked_until, manual, created_at, updated_at)
     values (${row.endpoint_id}, ${row.event_id}, ${row.event_created_at}, ${row.order_key}, 1, 0, ${row.now}, null, true, ${row.now}, ${row.now})
     on conflict (endpoint_id, event_id) do update
-    set status = 1, attempts = 0, next_attempt_at = ${row.now}, manual = true, updated_at = ${row.now}
-    where webhook_deliveries.locked_until is null or webhook_deliveries.locked_until <= ${row.now}`.execute(db);
+    set status = case when ${leased} then webhook_deliveries.status else 1 end,
+        attempts = case when ${leased} then webhook_deliveries.attempts else 0 end,
+        next_attempt_at = case when ${leased} then webhook_deliveries.next_attempt_at else ${row.now} end,
+        manual = case when ${leased} then webhook_deliveries.manual else true end,
+        resend_requested = ${leased},
+        updated_at = ${row.now}`.execute(db);
 }
 
 /** endpoint.recover: the endpoint's failed deliveries whose last attempt fell in [since, until), pending again. */

@@ -17,7 +17,7 @@ import { claimDueDeliveries, pruneBefore, releaseDelivery, type ClaimedDelivery 
 // after a crash the lease on what it was sending runs out and the delivery is sent again, with the same
 // svix-id. It wakes on pg_notify when events commit and polls as a fallback (and for retries falling due).
 
-/** Retry delays are spread by ±20 % so that a receiver coming back is not hit by every retry at once. */
+/** Retry delays are spread by ±20 % (svix-server's JITTER_DELTA), so a receiver coming back is not hit by every retry at once. */
 const JITTER = 0.2;
 const PRUNE_EVERY_MS = 3_600_000;
 const PRUNE_BATCH = 5000;
@@ -38,7 +38,7 @@ export interface WebhookDelivery {
 type WorkerDeps = Pick<Deps, 'db' | 'clock' | 'secretBox' | 'config'>;
 type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
 
-/** The wait before retry number `attempt` (1-based count of failures so far), or undefined when none is left. */
+/** The wait before the next attempt after `failures` failed ones (1-based), or undefined when no retry is left. */
 export function retryDelayMs(scheduleSeconds: number[], failures: number, random: () => number = Math.random): number | undefined {
   const seconds = scheduleSeconds[failures - 1];
   if (seconds === undefined) return undefined;
