@@ -4,6 +4,7 @@ import { createDeps } from '../deps.js';
 import { hashOnEveryCore } from '../passwords/service.js';
 import { runExport } from './export.js';
 import { FORMATS, type ImportFormat } from './formats.js';
+import { ImportInputError, inspectInput } from './input.js';
 import { createProgressReporter, describeProgress } from './progress.js';
 import { runImport, DEFAULT_BATCH_SIZE, type ImportSummary } from './run.js';
 
@@ -11,11 +12,15 @@ import { runImport, DEFAULT_BATCH_SIZE, type ImportSummary } from './run.js';
 
 export const IMPORT_USAGE = `Usage: gatehouse import <file> [options]
 
-Reads users from <file> (one per line, the fields of POST /v1/users) and creates them, each checked with
-exactly the rules of POST /v1/users. See src/import/README.md for the formats.
+Creates the users of <file>, each checked with exactly the rules of POST /v1/users: a Clerk, Auth0,
+Firebase or Supabase export, or Gatehouse's own JSON lines or CSV (the fields of POST /v1/users). The
+format is read from the content, gzip included. See src/import/README.md for the formats and mappings.
 
 Options:
-  --format jsonl|csv|auth0|firebase   default: from the extension (.jsonl/.ndjson/.json, .csv)
+  --format <format>                   jsonl, csv, clerk, auth0, firebase or supabase: only when the content
+                                      does not tell (the summary says what was detected)
+  --auth0-passwords <file>            Auth0's password-hash export, merged with the users export by user id
+                                      (the two files in either order)
   --on-conflict skip|update           a user already there (same external_id, or primary email when the row
                                       has none): leave it (default) or apply the row's fields as PATCH would
   --rejects <path>                    where rejected rows go (default <file>.rejects.jsonl)
@@ -29,7 +34,7 @@ Options:
   --firebase-mem-cost <n>               rounds 8, mem cost 14.
 
 Exit status: 0 every row imported, updated or skipped; 3 finished with rejected rows; 130 interrupted
-(run the same command again to resume); 1 error.
+(run the same command again to resume); 1 error; 2 bad usage.
 `;
 
 export const EXPORT_USAGE = `Usage: gatehouse export [--out <file>]
@@ -53,9 +58,20 @@ function summaryText(s: ImportSummary): string {
   const { rate } = describeProgress(s);
   const verb = s.dryRun ? 'would be ' : '';
   const lines = [
-    `${s.dryRun ? 'dry run: ' : ''}${integer.format(s.read)} rows read from the ${s.format} file in ${seconds.toFixed(1)} s (${integer.format(rate)} rows/s)`,
+    `${s.dryRun ? 'dry run: ' : ''}${integer.format(s.read)} rows read in ${seconds.toFixed(1)} s (${integer.format(rate)} rows/s) from: ${s.description}`,
     `  ${verb}inserted ${integer.format(s.inserted)} · ${verb}updated ${integer.format(s.updated)} · ${verb}skipped (already there) ${integer.format(s.skipped)} · rejected ${integer.format(s.rejected)}`,
   ];
+  if (s.socialOnly > 0) lines.push(`  social sign-in only, imported without a password: ${integer.format(s.socialOnly)}`);
+  const dropped = Object.entries(s.dropped).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  if (dropped.length > 0) {
+    lines.push(`  not carried (source field: users): ${dropped.map(([field, n]) => `${field}: ${integer.format(n)}`).join(' · ')}`);
+  }
+  if (s.firstReject) {
+    const r = s.firstReject;
+    const e = r.errors[0];
+    const where = `${r.file ? `${r.file} ` : ''}line ${r.line}`;
+    lines.push(`  first rejected row, ${where}: ${e ? `${e.code}${e.param_name ? ` (${String(e.param_name)})` : ''}: ${e.long_message}` : ''}`);
+  }
   if (s.rejectsPath) lines.push(`  rejected rows, with line numbers and error codes: ${s.rejectsPath}`);
   if (s.interrupted) lines.push('  interrupted: run the same command again to resume (rows already imported are skipped)');
   return `${lines.join('\n')}\n`;
@@ -69,6 +85,7 @@ export async function importCommand(args: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         format: { type: 'string' },
+        'auth0-passwords': { type: 'string' },
         'on-conflict': { type: 'string' },
         rejects: { type: 'string' },
         'dry-run': { type: 'boolean' },
@@ -108,6 +125,9 @@ export async function importCommand(args: string[]): Promise<number> {
         }
       : undefined;
     const batchSize = positiveInteger(values['batch-size'], '--batch-size', DEFAULT_BATCH_SIZE);
+    // Before the database is opened: a missing file is the user's to fix, not a reason to touch it.
+    await inspectInput(file);
+    if (values['auth0-passwords'] !== undefined) await inspectInput(values['auth0-passwords']);
     const config = loadConfig();
     // PostgreSQL writes two batches on two connections (one per core here); PGlite has one connection.
     const writers = positiveInteger(values.writers, '--writers', config.databaseUrl ? 2 : 1);
@@ -127,6 +147,7 @@ export async function importCommand(args: string[]): Promise<number> {
       const summary = await runImport(deps, {
         file,
         format,
+        auth0Passwords: values['auth0-passwords'],
         onConflict,
         rejectsPath: values.rejects,
         dryRun: values['dry-run'] === true,
@@ -142,8 +163,13 @@ export async function importCommand(args: string[]): Promise<number> {
       if (summary.interrupted) return 130;
       return summary.rejected > 0 ? 3 : 0;
     } catch (error) {
-      // A lost database connection (a restart) surfaces as whatever the driver says; say what to do next.
       reporter.finish();
+      // A problem with the input: running the same command again cannot help, so say only what is wrong.
+      if (error instanceof ImportInputError) {
+        process.stderr.write(`gatehouse import: ${error.message}\n`);
+        return 1;
+      }
+      // A lost database connection (a restart) surfaces as whatever the driver says; say what to do next.
       process.stderr.write(
         'gatehouse import: stopped. Every batch written before this is committed; once the cause is fixed, run the same command again to resume (rows already imported are skipped).\n',
       );
@@ -158,6 +184,10 @@ export async function importCommand(args: string[]): Promise<number> {
     if (error instanceof UsageError) {
       process.stderr.write(`gatehouse import: ${error.message}\n\n${IMPORT_USAGE}`);
       return 2;
+    }
+    if (error instanceof ImportInputError) {
+      process.stderr.write(`gatehouse import: ${error.message}\n`);
+      return 1;
     }
     throw error;
   }

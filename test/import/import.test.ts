@@ -78,7 +78,13 @@ test(`gatehouse import (${engine})`, async (t) => {
     assert.equal(byLine.get(3)!.external_id, 'r-3');
     assert.equal(byLine.get(3)!.email_address, 'not-an-email');
 
-    // Exactly POST /v1/users's answer for the same body: one validation path.
+    // Exactly POST /v1/users's answer for the same body: one validation path. The rejects file adds to an
+    // identifier's format error which value of the list it is about, and why.
+    const [emailError] = byLine.get(3)!.errors as { index?: number; long_message: string }[];
+    assert.equal(emailError!.index, 0);
+    assert.equal(emailError!.long_message, 'email_address[0] "not-an-email" must contain exactly one @ with a local part before it. email_address must be a valid email address.');
+    emailError!.long_message = 'email_address must be a valid email address.';
+    delete emailError!.index;
     for (const line of [3, 5, 6, 7, 10, 11, 12, 13]) {
       const res = await call(ctx, 'POST', '/v1/users', typeof bad[line] === 'string' ? JSON.parse(bad[line] as string) : bad[line]);
       assert.equal(res.status, 422, JSON.stringify(res.body));
@@ -345,9 +351,10 @@ test(`gatehouse import (${engine})`, async (t) => {
     assert.deepEqual(created.public_metadata, imported.public_metadata);
   });
 
-  await t.test('an unknown extension needs --format', async () => {
+  await t.test('a file whose content says no format needs --format, and says so before anything is written', async () => {
     const file = path.join(dir, 'users.txt');
-    await writeFile(file, '{}\n');
-    await assert.rejects(importFile(ctx, file), /--format/);
+    await writeFile(file, '{"uid": 1, "mail": "x@example.com"}\n');
+    await assert.rejects(importFile(ctx, file), /cannot tell which export this is: its first record \(JSON lines\) has the keys uid, mail\. Give --format/);
+    await assert.rejects(importFile(ctx, path.join(dir, 'missing.jsonl')), /missing\.jsonl: no such file/);
   });
 });
