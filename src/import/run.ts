@@ -9,8 +9,8 @@ import {
   writeImportBatch,
   type ConflictMode,
   type ImportRow,
-} from '../users/bulk-service.js';
-import { prepareImportRow } from '../users/import-row.js';
+} from '../users/bulk/service.js';
+import { prepareImportRow } from '../users/bulk/import-row.js';
 import { explainErrors } from './explain.js';
 import { openSource, type ImportFormat, type SourceRecord } from './formats.js';
 import type { FirebaseHashParameters } from './providers/firebase.js';
