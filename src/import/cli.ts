@@ -21,8 +21,10 @@ Options:
                                       does not tell (the summary says what was detected)
   --auth0-passwords <file>            Auth0's password-hash export, merged with the users export by user id
                                       (the two files in either order)
-  --on-conflict skip|update           a user already there (same external_id, or primary email when the row
-                                      has none): leave it (default) or apply the row's fields as PATCH would
+  --on-conflict fill|skip|update      a user already there (same id, external_id, or primary email when the
+                                      row has none): add only what it lacks, never blanking or loosening a
+                                      field (fill, the default); leave it (skip); or apply the row's fields
+                                      as PATCH /v1/users/{id} would (update)
   --rejects <path>                    where rejected rows go (default <file>.rejects.jsonl)
   --dry-run                           validate everything, uniqueness included; write nothing
   --batch-size <n>                    rows per transaction (default ${DEFAULT_BATCH_SIZE})
@@ -113,8 +115,8 @@ export async function importCommand(args: string[]): Promise<number> {
     if (!file || positionals.length > 1) throw new UsageError('give exactly one file to import');
     const format = values.format as ImportFormat | undefined;
     if (format !== undefined && !FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-    const onConflict = values['on-conflict'] ?? 'skip';
-    if (onConflict !== 'skip' && onConflict !== 'update') throw new UsageError('--on-conflict must be skip or update');
+    const onConflict = values['on-conflict'] ?? 'fill';
+    if (onConflict !== 'fill' && onConflict !== 'skip' && onConflict !== 'update') throw new UsageError('--on-conflict must be fill, skip or update');
     const signerKey = values['firebase-signer-key'];
     const firebase = signerKey
       ? {

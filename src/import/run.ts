@@ -30,7 +30,11 @@ export interface ImportOptions {
   format?: ImportFormat | undefined;
   /** Auth0's password-hash export, merged with the users export `file` by user id (either may be `file`). */
   auth0Passwords?: string | undefined;
-  /** A row whose user already exists (same external_id, or primary email when it has none). Default skip. */
+  /**
+   * A row whose user already exists (same gatehouse id, external_id, or primary email when it has none).
+   * Default fill: add what the user lacks, never blank or loosen anything (a second file of the same
+   * users, Auth0's password-hash export after its users export, completes them; a resumed run adds nothing).
+   */
   onConflict?: ConflictMode | undefined;
   /** Default `<file>.rejects.jsonl`. Removed at the end when nothing was rejected. */
   rejectsPath?: string | undefined;
@@ -56,7 +60,7 @@ export interface ImportCounts {
   read: number;
   inserted: number;
   updated: number;
-  /** Already there (same external_id or primary email) with --on-conflict skip. */
+  /** Already there (same external_id or primary email), left as it is: --on-conflict skip, or a fill that adds nothing. */
   skipped: number;
   rejected: number;
 }
@@ -158,7 +162,7 @@ export async function runImport(
   });
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('the batch size must be a positive integer');
-  const onConflict = options.onConflict ?? 'skip';
+  const onConflict = options.onConflict ?? 'fill';
   const dryRun = options.dryRun === true;
   const { totalBytes } = source;
   const rejectsPath = options.rejectsPath ?? `${options.file}.rejects.jsonl`;

@@ -237,3 +237,38 @@ export async function findFullUsersAfter(db: Executor, afterId: string | null, l
   if (afterId !== null) query = query.where('users.id', '>', afterId);
   return (await query.execute()) as FullUserRow[];
 }
+
+/** The columns an import may change on a user that exists (users/bulk/existing.ts), with their new values. */
+export type UserColumnPatch = Partial<Omit<NewUserRecord, 'id'>>;
+
+/** Every column UserColumnPatch may name: the statement below names columns, so only these get through. */
+const PATCHABLE_COLUMNS: ReadonlySet<string> = new Set<keyof UserColumnPatch>([
+  'external_id', 'username', 'first_name', 'last_name', 'password_digest', 'password_hasher', 'totp_secret', 'backup_codes',
+  'public_metadata', 'private_metadata', 'unsafe_metadata', 'primary_email_address_id', 'primary_phone_number_id',
+  'primary_web3_wallet_id', 'delete_self_enabled', 'create_organization_enabled', 'create_organizations_limit',
+  'legal_accepted_at', 'mfa_enabled_at', 'created_at', 'updated_at', 'banned', 'locked_at', 'lockout_expires_at',
+  'failed_verification_attempts', 'last_sign_in_at', 'last_active_at', 'mfa_disabled_at', 'totp_last_used_step',
+]);
+
+/** Locks these users' rows for the rest of the transaction, in id order (two writers never wait on each other in a cycle). */
+export async function lockUsersForUpdate(db: Executor, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await sql`select id from users where id = any(${ids}::text[]) order by id for update`.execute(db);
+}
+
+/**
+ * Applies a different patch to each user in one statement: each patch is a JSON object of the columns it
+ * changes, laid over the user's row by jsonb_populate_record (a column the patch leaves out keeps its
+ * value; a JSON null sets NULL). The columns named are the union of the patches'.
+ */
+export async function updateUsersWithPatches(db: Executor, patches: { id: string; patch: UserColumnPatch }[]): Promise<void> {
+  if (patches.length === 0) return;
+  const columns = [...new Set(patches.flatMap((p) => Object.keys(p.patch)))];
+  for (const column of columns) if (!PATCHABLE_COLUMNS.has(column)) throw new Error(`not a patchable users column: ${column}`);
+  const targets = sql.join(columns.map((c) => sql.ref(c)));
+  const values = sql.join(columns.map((c) => sql.ref(`p.${c}`)));
+  await sql`
+    update users as u set (${targets}) = (select ${values} from jsonb_populate_record(u, r.patch) as p)
+    from jsonb_to_recordset(${toJson(patches)}::jsonb) as r(id text, patch jsonb)
+    where u.id = r.id`.execute(db);
+}
