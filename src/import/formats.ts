@@ -106,7 +106,10 @@ export async function openSource(file: string, options: SourceOptions): Promise<
   }
   if (options.auth0Passwords !== undefined) {
     if (detected.format !== 'auth0') throw new ImportInputError(`--auth0-passwords goes with an Auth0 users export; ${file} is a ${describe(detected, input.gzip)}`);
-    const other = await detectInput(options.auth0Passwords, 'auth0');
+    const other = await detectInput(options.auth0Passwords, undefined);
+    if (other.detected.format !== 'auth0') {
+      throw new ImportInputError(`--auth0-passwords names an Auth0 export; ${options.auth0Passwords} is a ${describe(other.detected, other.input.gzip)}`);
+    }
     return openAuth0Merge([{ ...input, detected }, { ...other.input, detected: other.detected }]);
   }
   const opened = openInput(input);
