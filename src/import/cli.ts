@@ -39,10 +39,17 @@ Exit status: 0 every row imported, updated or skipped; 3 finished with rejected 
 (run the same command again to resume); 1 error; 2 bad usage.
 `;
 
-export const EXPORT_USAGE = `Usage: gatehouse export [--out <file>]
+export const EXPORT_USAGE = `Usage: gatehouse export [--out <file>] [--format jsonl|clerk]
 
-Writes every user as JSON lines in the import format, with password digests, TOTP secrets and backup
-codes: the file is as sensitive as the database. Without --out, writes to standard output.
+Writes every user, with password digests and TOTP secrets: the file is as sensitive as the database.
+Without --out, writes to standard output.
+
+Options:
+  --format jsonl   (default) JSON lines in the import format, backup codes and a "gatehouse" key with what
+                   POST /v1/users cannot set: imported into an empty instance, every user comes back as it was
+  --format clerk   Clerk's Dashboard CSV export (id, names, username, verified and unverified emails and
+                   phones, TOTP secret, password digest and hasher), for Clerk's own import; what it has no
+                   column for (metadata, backup codes, dates, bans…) is counted on stderr
 `;
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -198,7 +205,7 @@ export async function importCommand(args: string[]): Promise<number> {
 export async function exportCommand(args: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({ args, options: { out: { type: 'string', short: 'o' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (error) {
     process.stderr.write(`gatehouse export: ${(error as Error).message}\n\n${EXPORT_USAGE}`);
     return 2;
@@ -207,15 +214,24 @@ export async function exportCommand(args: string[]): Promise<number> {
     process.stdout.write(EXPORT_USAGE);
     return 0;
   }
+  const format = values.format ?? 'jsonl';
+  if (format !== 'jsonl' && format !== 'clerk') {
+    process.stderr.write(`gatehouse export: --format must be jsonl or clerk\n\n${EXPORT_USAGE}`);
+    return 2;
+  }
   process.stderr.write(
-    'gatehouse export: warning: the export contains password digests, TOTP secrets and backup codes; keep it as safe as the database.\n',
+    'gatehouse export: warning: the export contains password digests and TOTP secrets; keep it as safe as the database.\n',
   );
   const deps = await createDeps(loadConfig());
   try {
-    const summary = await runExport(deps, values.out ?? process.stdout);
+    const summary = await runExport(deps, values.out ?? process.stdout, format);
     // The CLI exits right after; a pipe on stdout is written asynchronously, so wait until it has it all.
     if (!values.out) await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
     process.stderr.write(`gatehouse export: ${integer.format(summary.users)} users${values.out ? ` → ${values.out} (mode 0600)` : ''} in ${(summary.elapsedMs / 1000).toFixed(1)} s\n`);
+    const lost = Object.entries(summary.lost);
+    if (lost.length > 0) {
+      process.stderr.write(`gatehouse export: Clerk's CSV has no column for (field: users): ${lost.map(([field, n]) => `${field}: ${integer.format(n)}`).join(' · ')}\n`);
+    }
     return 0;
   } finally {
     await deps.db.destroy();
