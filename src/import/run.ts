@@ -226,9 +226,15 @@ export async function runImport(
   // Rejects are written batch by batch in file order, even when a later batch finishes first.
   let rejectsWritten: Promise<void> = Promise.resolve();
 
+  // After a batch of mostly existing users, the next one looks its users up before inserting (an update,
+  // a resumed run, the second file of a pair): a failed insert attempt per batch is saved.
+  let expectExisting = false;
   async function write(batch: PreparedBatch, busy: { keys: Set<string>; settled: Promise<unknown> } | undefined, previous: Promise<void>) {
     const outcomes =
-      batch.rows.length > 0 ? await writeImportBatch(deps, batch.rows, { onConflict, dryRun: claimed && { claimed }, inFlight: busy }) : [];
+      batch.rows.length > 0
+        ? await writeImportBatch(deps, batch.rows, { onConflict, dryRun: claimed && { claimed }, inFlight: busy, expectExisting })
+        : [];
+    if (outcomes.length > 0) expectExisting = outcomes.filter((o) => o.status === 'updated' || o.status === 'skipped').length * 2 > outcomes.length;
     const rejects = [...batch.rejects];
     outcomes.forEach((outcome, i) => {
       const origin = batch.origins[i]!;

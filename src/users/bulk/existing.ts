@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import type { UserPatch } from '../../db/schema.js';
+import type { UserPatch, UserRow } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ClerkError } from '../../http/clerk-error.js';
 import { addImportedIdentifications, type ImportedIdentificationRecord } from '../../identifications/service.js';
@@ -11,7 +11,7 @@ import { updateUser } from '../service.js';
 import { findFullUsersByIds, updateUserById, type FullUserRow } from '../store.js';
 import { IDENTIFICATION_LISTS, importedUserPatch, type ImportedState } from './gatehouse-extension.js';
 import type { ImportRow } from './import-row.js';
-import { lockUsersForUpdate, updateUsersWithPatches, type UserColumnPatch } from './store.js';
+import { lockUsersForUpdate, tuneBulkTransaction, updateUsersWithPatches, type UserColumnPatch } from './store.js';
 
 // Import rows that meet a user already there (--on-conflict update or fill), a batch at a time: one read
 // of the users (locked), their patches computed here, one update statement, one insert per kind of the
@@ -42,7 +42,7 @@ interface Change {
 const METADATA = ['public_metadata', 'private_metadata', 'unsafe_metadata'] as const;
 
 /** mfa_enabled_at / mfa_disabled_at move when TOTP or backup codes switch two-factor on or off (as updateUser). */
-function mfaTimes(before: FullUserRow, patch: UserColumnPatch, now: number): UserColumnPatch {
+function mfaTimes(before: UserRow, patch: UserColumnPatch, now: number): UserColumnPatch {
   const hadMfa = before.totp_secret !== null || before.backup_codes !== null;
   const totp = 'totp_secret' in patch ? patch.totp_secret : before.totp_secret;
   const codes = 'backup_codes' in patch ? patch.backup_codes : before.backup_codes;
@@ -52,8 +52,19 @@ function mfaTimes(before: FullUserRow, patch: UserColumnPatch, now: number): Use
   return {};
 }
 
-/** --on-conflict update: PATCH's fields (those updateUser takes), then the `gatehouse` state. */
-function updateChange(row: ImportRow, user: FullUserRow, now: number): Change {
+/** JSON with object keys sorted: jsonb gives metadata back in its own key order. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_, x: unknown) =>
+    typeof x === 'object' && x !== null && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => (p < q ? -1 : 1))) : x,
+  );
+const same = (a: unknown, b: unknown) => a === b || (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && canonical(a) === canonical(b));
+
+/**
+ * --on-conflict update: PATCH's fields (those updateUser takes), then the `gatehouse` state. A column
+ * given its current value is left out of the statement (only updated_at moves, as PATCH moves it): an
+ * unchanged name then costs no index entries, which is most of the price of an update.
+ */
+function updateChange(row: ImportRow, user: UserRow, now: number): Change {
   const { input } = row;
   const prepared = row.prepared.user;
   const patch: UserColumnPatch = { updated_at: now };
@@ -70,13 +81,26 @@ function updateChange(row: ImportRow, user: FullUserRow, now: number): Change {
   if (input.backup_codes !== undefined) patch.backup_codes = prepared.backup_codes;
   Object.assign(patch, mfaTimes(user, patch, now));
   if (row.imported) Object.assign(patch, importedUserPatch(row.imported));
+  for (const [column, value] of Object.entries(patch)) {
+    if (column !== 'updated_at' && same(value, user[column as keyof UserRow])) delete patch[column as keyof UserColumnPatch];
+  }
   return { patch, identifications: [] };
 }
 
 const later = (a: number | null, b: number | null | undefined) => (b != null && (a === null || b > a) ? b : undefined);
 
-/** --on-conflict fill: what the user lacks. `ownerOf` says who holds an identifier (it may be someone else). */
-function fillChange(row: ImportRow, user: FullUserRow, now: number, ownerOf: (kind: string, value: string) => string | undefined): Change {
+/**
+ * --on-conflict fill: what the user lacks. `ownerOf` says who holds an identifier (the lookup the batch
+ * made before, through the unique indexes): this user (nothing to add), someone else (left out), or nobody
+ * (added). So a fill reads no identifications: a row that adds nothing costs a lock and a comparison.
+ */
+function fillChange(
+  row: ImportRow,
+  user: UserRow,
+  now: number,
+  ownerOf: (kind: string, value: string) => string | undefined,
+  hasDefaultSecondFactor: boolean,
+): Change {
   const prepared = row.prepared.user;
   const patch: UserColumnPatch = {};
   for (const field of ['external_id', 'first_name', 'last_name', 'username', 'legal_accepted_at'] as const) {
@@ -102,14 +126,14 @@ function fillChange(row: ImportRow, user: FullUserRow, now: number, ownerOf: (ki
   }
 
   const identifications: Change['identifications'] = [];
+  let hasDefault = hasDefaultSecondFactor;
   for (const kind of IDENTIFICATION_LISTS) {
-    const existing = user[kind.list] as unknown as Record<string, unknown>[];
-    const have = new Set(existing.map((e) => String(e[kind.values]).toLowerCase()));
-    const hasDefault = existing.some((e) => e.default_second_factor === true);
+    const adding = new Set<string>();
     for (const record of row.prepared[kind.list]) {
+      // As the unique indexes compare them: e-mails and wallets without regard to case.
       const value = kind.values === 'phone_number' ? record.value : record.value.toLowerCase();
-      if (have.has(record.value.toLowerCase()) || ownerOf(kind.values, value) !== undefined) continue;
-      have.add(record.value.toLowerCase());
+      if (adding.has(value) || ownerOf(kind.values, value) !== undefined) continue;
+      adding.add(value);
       const reserved = record.reserved_for_second_factor === true;
       const added: ImportedIdentificationRecord = {
         id: newId('idn', now),
@@ -119,6 +143,7 @@ function fillChange(row: ImportRow, user: FullUserRow, now: number, ownerOf: (ki
         created_at: record.created_at,
         ...(kind.values === 'phone_number' ? { reserved_for_second_factor: reserved, default_second_factor: reserved && !hasDefault && record.default_second_factor === true } : {}),
       };
+      if (added.default_second_factor) hasDefault = true;
       identifications.push({ kind: kind.values, record: added });
       // A user without a primary of this kind gets the first one added, as POST makes the first primary.
       if (user[kind.primary] === null && patch[kind.primary] === undefined) patch[kind.primary] = added.id;
@@ -126,6 +151,13 @@ function fillChange(row: ImportRow, user: FullUserRow, now: number, ownerOf: (ki
   }
   if (Object.keys(patch).length > 0 || identifications.length > 0) patch.updated_at = now;
   return { patch, identifications };
+}
+
+/** The users, among those whose rows bring a second-factor phone, that already have a default one (rare: read only then). */
+async function defaultSecondFactors(db: BulkDeps['db'], matches: ExistingMatch[]): Promise<Set<string>> {
+  const ids = matches.filter((m) => m.row.prepared.phone_numbers.some((p) => p.reserved_for_second_factor)).map((m) => m.userId);
+  const users = await findFullUsersByIds(db, ids);
+  return new Set(users.filter((u) => u.phone_numbers.some((p) => p.default_second_factor)).map((u) => u.id));
 }
 
 /** A row that PATCH's per-user rules must judge (a username removed needs another identification left). */
@@ -137,14 +169,17 @@ const needsOneByOne = (row: ImportRow, mode: ExistingMode) => mode === 'update' 
  */
 async function applyBatch(deps: BulkDeps, matches: ExistingMatch[], mode: ExistingMode, ownerOf: (kind: string, value: string) => string | undefined) {
   return inTransaction(deps.db, async (db) => {
+    // updated_at is indexed, so every update writes every index (no HOT): the bulk settings help as for inserts.
+    await tuneBulkTransaction(db);
     const ids = matches.map((m) => m.userId);
-    await lockUsersForUpdate(db, ids);
-    const users = new Map((await findFullUsersByIds(db, ids)).map((u) => [u.id, u]));
+    const users = new Map((await lockUsersForUpdate(db, ids)).map((u) => [u.id, u]));
+    const defaults = mode === 'fill' ? await defaultSecondFactors(db, matches) : new Set<string>();
     const now = deps.clock.now();
     const changes = matches.map((m) => {
       const user = users.get(m.userId);
       if (!user) throw new Error(`user ${m.userId} matched an import row but is gone`);
-      return { match: m, user, change: mode === 'update' ? updateChange(m.row, user, now) : fillChange(m.row, user, now, ownerOf) };
+      const change = mode === 'update' ? updateChange(m.row, user, now) : fillChange(m.row, user, now, ownerOf, defaults.has(user.id));
+      return { match: m, user, change };
     });
     const changed = changes.filter((c) => Object.keys(c.change.patch).length > 0);
     for (const kind of IDENTIFICATION_LISTS) {
@@ -154,7 +189,8 @@ async function applyBatch(deps: BulkDeps, matches: ExistingMatch[], mode: Existi
     }
     await updateUsersWithPatches(db, changed.map((c) => ({ id: c.user.id, patch: c.change.patch })));
     for (const c of changed) if (c.change.patch.banned === true && !c.user.banned) await revokeUserSessions({ ...deps, db }, c.user.id);
-    await recordUserEvents({ ...deps, db }, 'user.updated', changed.map((c) => c.user.id));
+    // Muted (--no-events), the users are not even read back.
+    if (!deps.muted) await recordUserEvents({ ...deps, db }, 'user.updated', changed.map((c) => c.user.id));
     return changes.map((c): ExistingOutcome => ({ status: Object.keys(c.change.patch).length > 0 ? 'updated' : 'skipped', userId: c.user.id }));
   });
 }
@@ -168,7 +204,8 @@ export async function wouldFill(deps: Pick<BulkDeps, 'db' | 'clock'>, matches: E
   const now = deps.clock.now();
   return matches.map((m) => {
     const user = users.get(m.userId);
-    return !user || Object.keys(fillChange(m.row, user, now, ownerOf).patch).length > 0;
+    const hasDefault = user?.phone_numbers.some((p) => p.default_second_factor) === true;
+    return !user || Object.keys(fillChange(m.row, user, now, ownerOf, hasDefault).patch).length > 0;
   });
 }
 

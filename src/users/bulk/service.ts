@@ -50,6 +50,11 @@ export interface BatchOptions {
    * is done, so that rows are still judged in file order (and two batches never wait on each other's keys).
    */
   inFlight?: { keys: Set<string>; settled: Promise<unknown> } | undefined;
+  /**
+   * Most rows of the batch are expected to meet users already there (the batch before was mostly so: a
+   * re-run, an update, the second file of a pair): look them up first instead of trying the insert.
+   */
+  expectExisting?: boolean | undefined;
 }
 
 /** The identifiers of a batch (as the unique indexes compare them), for BatchOptions.inFlight. */
@@ -268,7 +273,8 @@ export async function writeImportBatch(deps: BulkDeps, rows: ImportRow[], option
     }
   });
   let fastPathDone = false;
-  if (first.length > 0) {
+  if (first.length > 0 && options.expectExisting) await resolveAndWrite(deps, rows, first, outcomes, options);
+  else if (first.length > 0) {
     try {
       await insertBatch(deps, first.map((i) => rows[i]!.prepared));
       for (const i of first) outcomes[i] = { status: 'inserted', userId: rows[i]!.prepared.user.id };

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { JsonObject } from '../../db/schema.js';
+import type { JsonObject, UserRow } from '../../db/schema.js';
 import { selectFullUsers, type FullUserRow } from '../store.js';
 
 // Set-based writes and reads for many users at once: the bulk import (and POST /v1/users, which is a
@@ -250,10 +250,13 @@ const PATCHABLE_COLUMNS: ReadonlySet<string> = new Set<keyof UserColumnPatch>([
   'failed_verification_attempts', 'last_sign_in_at', 'last_active_at', 'mfa_disabled_at', 'totp_last_used_step',
 ]);
 
-/** Locks these users' rows for the rest of the transaction, in id order (two writers never wait on each other in a cycle). */
-export async function lockUsersForUpdate(db: Executor, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await sql`select id from users where id = any(${ids}::text[]) order by id for update`.execute(db);
+/**
+ * These users' rows, locked for the rest of the transaction, in id order (two writers never wait on each
+ * other in a cycle).
+ */
+export async function lockUsersForUpdate(db: Executor, ids: string[]): Promise<UserRow[]> {
+  if (ids.length === 0) return [];
+  return (await sql<UserRow>`select * from users where id = any(${ids}::text[]) order by id for update`.execute(db)).rows;
 }
 
 /**
