@@ -8,7 +8,7 @@ import { revokeUserSessions } from '../../sessions/service.js';
 import { recordUserEvents, type UserEventDeps } from '../events.js';
 import type { UpdateUserInput } from '../schemas.js';
 import { updateUser } from '../service.js';
-import { findFullUsersByIds, updateUserById, type FullUserRow } from '../store.js';
+import { findFullUsersByIds, updateUserById } from '../store.js';
 import { IDENTIFICATION_LISTS, importedUserPatch, type ImportedState } from './gatehouse-extension.js';
 import type { ImportRow } from './import-row.js';
 import { lockUsersForUpdate, tuneBulkTransaction, updateUsersWithPatches, type UserColumnPatch } from './store.js';
