@@ -44,8 +44,14 @@ export function ksuid(nowMs: number = Date.now()): string {
   return digits.toString('latin1');
 }
 
-/** Clerk's id prefixes: `user_`, `idn_` (email, phone and wallet identifications), `sess_`, `ins_`… `evt_`: outbox events. */
-export type IdPrefix = 'user' | 'idn' | 'ins' | 'sk' | 'sess' | 'client' | 'ntf' | 'jwk' | 'evt';
+/**
+ * Clerk's id prefixes: `user_`, `idn_` (email, phone and wallet identifications), `sess_`, `ins_`… `evt_`: outbox
+ * events. Organizations: `org_`, `orgmem_` (membership), `orginv_` (invitation), `orgdmn_` (domain); `inv_`:
+ * instance invitation; `img_`: uploaded image.
+ */
+export type IdPrefix =
+  | 'user' | 'idn' | 'ins' | 'sk' | 'sess' | 'client' | 'ntf' | 'jwk' | 'evt'
+  | 'org' | 'orgmem' | 'orginv' | 'orgdmn' | 'inv' | 'img';
 
 export function newId(prefix: IdPrefix, nowMs?: number): string {
   return `${prefix}_${ksuid(nowMs)}`;

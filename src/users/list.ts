@@ -1,4 +1,5 @@
 import type { Executor } from '../db/database.js';
+import { applyFilters, contains } from './list-filters.js';
 import { countUsers as countUserRows, listUsers as listUserRows, type UserFilters, type UserOrder, type UserOrderField } from './list-store.js';
 import type { UserFilterInput, UserListInput } from './schemas.js';
 
@@ -53,4 +54,15 @@ export async function listUsers(deps: { db: Executor }, q: UserListInput) {
 
 export async function countUsers(deps: { db: Executor }, q: UserFilterInput) {
   return countUserRows(deps.db, toUserFilters(q));
+}
+
+/**
+ * The ids of the users GET /v1/users's filters select, as a subquery (organization membership lists filter
+ * their members with the same parameters), or undefined when no filter is given.
+ */
+export function matchingUserIds(deps: { db: Executor }, q: Partial<UserFilterInput>) {
+  const filters = toUserFilters(q as UserFilterInput);
+  if (Object.values(filters).every((v) => v === undefined)) return undefined;
+  const query = filters.query ? { by: 'union' as const, pattern: contains(filters.query) } : undefined;
+  return applyFilters(deps.db.selectFrom('users').select('users.id'), deps.db, filters, query);
 }
