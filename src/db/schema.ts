@@ -176,8 +176,11 @@ export interface OrganizationMembershipsTable {
   updated_at: number;
 }
 
-/** As stored; a pending invitation past expires_at reads as expired. */
-export type InvitationStatus = 'pending' | 'accepted' | 'revoked';
+/**
+ * As stored; a pending invitation past expires_at reads as expired (and is stored so once a new invitation
+ * to the same address replaces it).
+ */
+export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
 
 export interface OrganizationInvitationsTable {
   id: string;
@@ -191,8 +194,8 @@ export interface OrganizationInvitationsTable {
   public_metadata: JsonColumn<JsonObject>;
   private_metadata: JsonColumn<JsonObject>;
   redirect_url: string | null;
-  /** The invitation link's ticket, sealed with the instance's encryption key. */
-  ticket_sealed: string;
+  /** The invitation link (it holds the ticket), sealed with the instance's encryption key; null without redirect_url. */
+  url_sealed: string | null;
   /** SHA-256 (hex) of the ticket: what accepting looks the invitation up by. */
   ticket_hash: string;
   expires_at: number;
@@ -220,7 +223,8 @@ export interface InvitationsTable {
   redirect_url: string | null;
   status: InvitationStatus;
   accepted_user_id: Generated<string | null>;
-  ticket_sealed: string;
+  /** The invitation link, sealed; null without redirect_url. */
+  url_sealed: string | null;
   ticket_hash: string;
   expires_at: number;
   created_at: number;

@@ -65,8 +65,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     for each row execute function organizations_members_count()`.execute(db);
 
   // status is pending, accepted or revoked; a pending invitation past expires_at reads as expired. The
-  // ticket (the secret in the invitation link) is kept sealed, so the link can be shown again, and as a
-  // SHA-256 hash, so that accepting finds the invitation by it.
+  // link carries a ticket (a secret): the link is kept sealed, so that it can be shown again, and the
+  // ticket as a SHA-256 hash, so that accepting finds the invitation by it.
   await sql`
     create table organization_invitations (
       id text primary key,
@@ -79,7 +79,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       public_metadata jsonb not null default '{}',
       private_metadata jsonb not null default '{}',
       redirect_url text,
-      ticket_sealed text not null,
+      url_sealed text,
       ticket_hash text not null,
       expires_at bigint not null,
       created_at bigint not null,
@@ -91,7 +91,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     where status = 'pending'`.execute(db);
   await sql`create index organization_invitations_org_created_idx on organization_invitations (organization_id, created_at, id)`.execute(db);
   await sql`create index organization_invitations_created_idx on organization_invitations (created_at, id)`.execute(db);
+  // A user's invitations (by their addresses), and the instance-wide list's `query` (part of the address).
   await sql`create index organization_invitations_email_idx on organization_invitations (lower(email_address), created_at)`.execute(db);
+  await sql`create index organization_invitations_email_trgm on organization_invitations using gin (lower(email_address) gin_trgm_ops)`.execute(db);
   await sql`create unique index organization_invitations_ticket_key on organization_invitations (ticket_hash)`.execute(db);
 
   await sql`

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 
 // Instance invitations (src/invitations/, /v1/invitations): an email address invited to sign up. status is
-// pending, accepted or revoked; a pending invitation past expires_at reads as expired. The ticket (the
-// secret in the invitation link) is kept sealed, so the link can be shown again, and as a SHA-256 hash,
-// so that signing up with it finds the invitation.
+// pending, accepted or revoked; a pending invitation past expires_at reads as expired. The invitation link
+// carries a ticket (a secret): the link is kept sealed, so that it can be shown again, and the ticket as a
+// SHA-256 hash, so that signing up with it finds the invitation.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table invitations (
@@ -13,7 +13,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       redirect_url text,
       status text not null,
       accepted_user_id text,
-      ticket_sealed text not null,
+      url_sealed text,
       ticket_hash text not null,
       expires_at bigint not null,
       created_at bigint not null,
