@@ -7,7 +7,7 @@ import { ClerkError } from '../../http/clerk-error.js';
 import { deepMerge, type JsonObject } from '../../lib/deep-merge.js';
 import { newId } from '../../lib/ids.js';
 import { includeExclude, parseOrderBy } from '../../http/list-params.js';
-import { matchingUserIds } from '../../users/list.js';
+import { matchingUserIds } from '../../users/list/service.js';
 import { metadataErrors, throwIfAny } from '../../users/validate.js';
 import { recordEvents, type EventDeps } from '../../webhooks/record.js';
 import { isRole, managingRoles, tokenPermissions } from '../roles.js';
