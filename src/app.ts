@@ -21,7 +21,11 @@ import { imagesRoutes } from './images/routes.js';
 import { MAX_UPLOAD_BYTES } from './images/normalize.js';
 import { organizationsRoutes } from './organizations/routes.js';
 import { membershipsRoutes } from './organizations/members/routes.js';
+import { organizationInvitationsRoutes } from './organizations/invitations/routes.js';
+import { organizationDomainsRoutes } from './organizations/domains/routes.js';
+import { invitationsRoutes } from './invitations/routes.js';
 import { profileImageRoutes } from './users/profile-image-routes.js';
+import { connectedAccountsRoutes } from './users/connected-accounts-routes.js';
 
 /**
  * The application: HTTP plumbing, then every feature's routes under /v1, registered by name so this
@@ -69,8 +73,12 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}) {
       await keysRoutes(api, deps);
       await instanceRoutes(api, deps);
       await profileImageRoutes(api, deps);
+      await connectedAccountsRoutes(api, deps);
       await organizationsRoutes(api, deps);
       await membershipsRoutes(api, deps);
+      await organizationInvitationsRoutes(api, deps);
+      await organizationDomainsRoutes(api, deps);
+      await invitationsRoutes(api, deps);
     },
     { prefix: '/v1' },
   );

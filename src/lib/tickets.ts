@@ -30,3 +30,8 @@ export function invitationUrl(redirectUrl: string | null, ticket: string, status
   url.searchParams.set('__clerk_status', status);
   return url.toString();
 }
+
+/** An invitation's status as clients see it: a pending invitation past its expiry reads as expired. */
+export function effectiveInvitationStatus<S extends string>(row: { status: S; expires_at: number }, nowMs: number): S | 'expired' {
+  return row.status === 'pending' && row.expires_at <= nowMs ? 'expired' : row.status;
+}

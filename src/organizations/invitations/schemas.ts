@@ -33,7 +33,7 @@ export const RevokeInvitationBody = Type.Object(
   { additionalProperties: false },
 );
 
-const Status = Type.Union(['pending', 'accepted', 'revoked', 'expired'].map((s) => Type.Literal(s)));
+const Status = Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('revoked'), Type.Literal('expired')]);
 const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 10 });
 const Offset = Type.Integer({ minimum: 0, default: 0 });
 

@@ -1,12 +1,8 @@
-import type { InvitationStatus, OrganizationInvitationRow, OrganizationRow } from '../../db/schema.js';
+import type { OrganizationInvitationRow, OrganizationRow } from '../../db/schema.js';
 import type { SecretBox } from '../../lib/secret-box.js';
+import { effectiveInvitationStatus } from '../../lib/tickets.js';
 import { roleName } from '../roles.js';
 import { publicOrganizationData, type OrganizationView } from '../serialize.js';
-
-/** A pending invitation past its expiry reads as expired. */
-export function effectiveStatus(row: { status: InvitationStatus; expires_at: number }, nowMs: number): InvitationStatus {
-  return row.status === 'pending' && row.expires_at <= nowMs ? 'expired' : row.status;
-}
 
 export interface InvitationView {
   nowMs: number;
@@ -25,7 +21,7 @@ export function serializeOrganizationInvitation(row: OrganizationInvitationRow, 
     role: row.role,
     role_name: roleName(row.role),
     organization_id: row.organization_id,
-    status: effectiveStatus(row, view.nowMs),
+    status: effectiveInvitationStatus(row, view.nowMs),
     public_metadata: row.public_metadata,
     private_metadata: row.private_metadata,
     url: row.url_sealed === null ? null : view.secretBox.open(row.url_sealed),

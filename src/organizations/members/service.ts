@@ -109,8 +109,8 @@ export async function recordMembershipEvents(deps: MembershipDeps, type: Members
 
 export interface NewMember {
   role: string;
-  public_metadata?: JsonObject;
-  private_metadata?: JsonObject;
+  public_metadata?: Record<string, unknown>;
+  private_metadata?: Record<string, unknown>;
   /** Accepting an invitation turns an invitation that already counted into a member: no new room needed. */
   replacesInvitation?: boolean;
 }
@@ -134,9 +134,7 @@ export async function insertMember(deps: MembershipDeps, organizationId: string,
   assertRole(member.role);
   return inTransaction(deps.db, async (db) => {
     const organization = await lockOrganization(db, organizationId);
-    if (!(await existingUserIds(db, [userId])).has(userId)) {
-      throw new ClerkError('resource_not_found', { meta: { param_name: 'user_id' }, long_message: `No user was found with id ${userId}` });
-    }
+    await assertUserExists(db, userId, 'user_id');
     const now = deps.clock.now();
     if (await findMembership(db, organizationId, userId)) throw alreadyMember(userId);
     if (!member.replacesInvitation) await assertRoomFor(db, organization, 1, now);
@@ -286,11 +284,15 @@ export async function listInstanceMemberships(deps: MembershipReadDeps, q: { ord
   return listMembershipPage(deps, { filters: {}, order: parseOrderBy<MembershipOrderField>(q.order_by), limit: q.limit, offset: q.offset });
 }
 
+/** 404 for an unknown user, named as `param` when given. */
+export async function assertUserExists(db: Executor, userId: string, param?: string): Promise<void> {
+  if ((await existingUserIds(db, [userId])).has(userId)) return;
+  throw new ClerkError('resource_not_found', { ...(param ? { meta: { param_name: param } } : {}), long_message: `No user was found with id ${userId}` });
+}
+
 /** GET /v1/users/{id}/organization_memberships: newest first; 404 for an unknown user. */
 export async function listUserMemberships(deps: MembershipReadDeps, userId: string, q: { limit: number; offset: number }) {
-  if (!(await existingUserIds(deps.db, [userId])).has(userId)) {
-    throw new ClerkError('resource_not_found', { long_message: `No user was found with id ${userId}` });
-  }
+  await assertUserExists(deps.db, userId);
   return listMembershipPage(deps, { filters: { userId }, order: { field: 'created_at', direction: 'desc' }, limit: q.limit, offset: q.offset });
 }
 
