@@ -11,8 +11,8 @@ import { newId } from '../lib/ids.js';
 import { nameProblem } from '../lib/identifier-format.js';
 import { getUser } from '../users/service.js';
 import { metadataErrors, throwIfAny, timestampField } from '../users/validate.js';
-import { recordEvent, type EventDeps } from '../webhooks/record.js';
-import { insertMember, organizationNotFound, recordMembershipEvents } from './members/service.js';
+import { recordEvent, recordEvents, type EventDeps, type NewEvent } from '../webhooks/record.js';
+import { insertMember, membershipsJson, organizationNotFound } from './members/service.js';
 import { CREATOR_ROLE } from './roles.js';
 import type { CreateOrganizationInput, OrganizationListInput, OrganizationMetadataInput, UpdateOrganizationInput } from './schemas.js';
 import { deletedOrganization, organizationView, serializeOrganization, type OrganizationJson } from './serialize.js';
@@ -95,7 +95,7 @@ export async function organizationWithCounts(deps: OrganizationReadDeps, row: Or
   return serializeOrganization(row, organizationView(deps), { members_count: row.members_count, pending_invitations_count: pending });
 }
 
-async function organizationChanged(deps: OrganizationDeps, type: 'organization.created' | 'organization.updated', id: string) {
+async function organizationChanged(deps: OrganizationDeps, type: 'organization.updated', id: string) {
   const row = await findOrganizationById(deps.db, id);
   if (!row) throw new Error(`organization ${id} was written in this transaction but cannot be read back`);
   await recordEvent(deps, type, await organizationWithCounts(deps, row));
@@ -159,10 +159,12 @@ export async function createOrganization(deps: OrganizationDeps, input: CreateOr
       while (!(await insertOrganizationUnlessSlugTaken(db, { ...row, slug }))) slug = `${base}-${randomBytes(4).toString('hex')}`;
     }
     // The creator's membership is written first, so that organization.created already counts its first
-    // member; the events then come in Clerk's order: the organization, then the membership.
+    // member; both events are recorded together, in Clerk's order: the organization, then the membership.
     const membership = creator ? await insertMember(txDeps, row.id, creator, { role: CREATOR_ROLE }) : undefined;
-    const created = await organizationChanged(txDeps, 'organization.created', row.id);
-    if (membership) await recordMembershipEvents(txDeps, 'organizationMembership.created', [membership]);
+    const created = (await findOrganizationById(db, row.id))!;
+    const events: NewEvent[] = [{ type: 'organization.created', data: await organizationWithCounts(txDeps, created) }];
+    if (membership) events.push({ type: 'organizationMembership.created', data: (await membershipsJson(txDeps, [membership]))[0] });
+    await recordEvents(txDeps, events);
     return created;
   });
 }

@@ -33,13 +33,21 @@ export async function addMember(ctx: TestApp, organizationId: string, userId: st
   return res.body;
 }
 
-export const outboxSize = async (ctx: TestApp) => (await findEventsAfter(ctx.deps.db, null, 1_000_000)).length;
-
-/** Runs `change` and returns the events it recorded, in order. */
+/**
+ * Runs `change` and returns the events it recorded, in outbox order. Events recorded by one recordEvents
+ * call keep their order; those of separate calls made in the same millisecond may come in either order
+ * (their KSUIDs are random within a second), so tests compare those as sets (`typesOf`).
+ */
 export async function eventsOf(ctx: TestApp, change: () => Promise<unknown>): Promise<EventRecord[]> {
-  const mark = await outboxSize(ctx);
+  const before = new Set((await findEventsAfter(ctx.deps.db, null, 1_000_000)).map((e) => e.id));
   await change();
-  return (await findEventsAfter(ctx.deps.db, null, 1_000_000)).slice(mark);
+  return (await findEventsAfter(ctx.deps.db, null, 1_000_000)).filter((e) => !before.has(e.id));
 }
+
+/** The events' types, sorted: for changes whose events come from separate calls. */
+export const typesOf = (events: EventRecord[]) => events.map((e) => e.type).sort();
+
+/** The first event of `type`. */
+export const eventOf = (events: EventRecord[], type: string) => events.find((e) => e.type === type);
 
 export const eventData = (event: EventRecord | undefined) => (event?.payload as { data: any }).data;

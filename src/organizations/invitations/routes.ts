@@ -64,6 +64,10 @@ export async function organizationInvitationsRoutes(app: FastifyTypebox, deps: D
 
   app.post('/organizations/:organization_id/invitations/:invitation_id/revoke', {
     schema: { params: InvitationParams, body: RevokeInvitationBody, response: InvitationResponse },
+    // The body is optional (no Content-Type, no body): the same as `{}`.
+    preValidation: async (request) => {
+      request.body ??= {};
+    },
     handler: async (request) =>
       revokeInvitation(forRequest(deps, request), request.params.organization_id, request.params.invitation_id, request.body.requesting_user_id),
   });

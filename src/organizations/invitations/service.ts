@@ -10,7 +10,16 @@ import { newId } from '../../lib/ids.js';
 import { effectiveInvitationStatus, hashTicket, invitationUrl, newTicket } from '../../lib/tickets.js';
 import { metadataErrors, throwIfAny } from '../../users/validate.js';
 import { recordEvents, type EventDeps } from '../../webhooks/record.js';
-import { addMember, assertRole, assertRoomFor, assertUserExists, findMember, lockOrganization, organizationNotFound } from '../members/service.js';
+import {
+  assertRole,
+  assertRoomFor,
+  assertUserExists,
+  findMember,
+  insertMember,
+  lockOrganization,
+  membershipsJson,
+  organizationNotFound,
+} from '../members/service.js';
 import { findMemberUsers } from '../members/store.js';
 import { managingRoles } from '../roles.js';
 import { organizationView } from '../serialize.js';
@@ -202,16 +211,21 @@ export async function acceptInvitation(deps: InvitationDeps, invitationId: strin
     if (!(await verifiedEmailsOfUser(db, userId)).includes(row.email_address.toLowerCase())) {
       throw new ClerkError('resource_not_found', { long_message: `No invitation found with id ${invitationId}.` });
     }
-    const membership = await addMember({ ...deps, db }, row.organization_id, userId, {
+    const inserted = await insertMember({ ...deps, db }, row.organization_id, userId, {
       role: row.role,
       public_metadata: row.public_metadata,
       private_metadata: row.private_metadata,
       replacesInvitation: true,
     });
     const accepted = await updateInvitation(db, row.id, { status: 'accepted', accepted_user_id: userId, updated_at: now });
+    const [membership] = await membershipsJson({ ...deps, db }, [inserted]);
     const json = serializeOrganizationInvitation(accepted!, view(deps));
-    await recordEvents({ ...deps, db }, [{ type: 'organizationInvitation.accepted', data: { ...json, user_id: userId } }]);
-    return { invitation: json, membership };
+    // One call, so the two events keep this order in the outbox.
+    await recordEvents({ ...deps, db }, [
+      { type: 'organizationMembership.created', data: membership },
+      { type: 'organizationInvitation.accepted', data: { ...json, user_id: userId } },
+    ]);
+    return { invitation: json, membership: membership! };
   });
 }
 
