@@ -12,8 +12,10 @@ export interface ImageUpload {
   fields: Record<string, string>;
 }
 
+/** Clerk's images.go answers a missing file with form_param_missing as a 400, not the form's 422. */
 function missingFile(): ClerkError {
   return new ClerkError('form_param_missing', {
+    status: 400,
     meta: { param_name: 'file' },
     message: 'Image file missing',
     long_message: 'There was no image file present in the request',
