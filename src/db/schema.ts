@@ -256,6 +256,12 @@ export interface ImagesTable {
   created_at: number;
 }
 
+/** Migration 0026: appended deltas of whole-table (and per-status) row counts; db/row-counts.ts sums them. */
+export interface RowCountsTable {
+  name: string;
+  delta: number;
+}
+
 export interface Database {
   events: EventsTable;
   clients: ClientsTable;
@@ -274,6 +280,7 @@ export interface Database {
   organization_domains: OrganizationDomainsTable;
   invitations: InvitationsTable;
   images: ImagesTable;
+  row_counts: RowCountsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -1,5 +1,6 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../db/database.js';
+import { countRows } from '../db/row-counts.js';
 import type { Database, OrganizationRow, OrganizationsTable } from '../db/schema.js';
 import type { Insertable, Updateable } from 'kysely';
 
@@ -160,6 +161,8 @@ export async function listOrganizations(
 }
 
 export async function countOrganizations(db: Executor, filters: OrganizationFilters): Promise<number> {
+  // Every organization: the maintained count (migration 0026), not a scan.
+  if (!filters.query && !filters.organizationIds && !filters.userIds) return countRows(db, 'organizations');
   const row = await filtered(db, db.selectFrom('organizations'), filters)
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
     .executeTakeFirstOrThrow();

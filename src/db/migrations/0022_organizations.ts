@@ -91,6 +91,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     where status = 'pending'`.execute(db);
   await sql`create index organization_invitations_org_created_idx on organization_invitations (organization_id, created_at, id)`.execute(db);
   await sql`create index organization_invitations_created_idx on organization_invitations (created_at, id)`.execute(db);
+  // The instance-wide list by status (and its count, index-only: a pending one also needs its expiry).
+  await sql`
+    create index organization_invitations_status_idx on organization_invitations (status, created_at, id) include (expires_at)`.execute(db);
   // A user's invitations (by their addresses), and the instance-wide list's `query` (part of the address).
   await sql`create index organization_invitations_email_idx on organization_invitations (lower(email_address), created_at)`.execute(db);
   await sql`create index organization_invitations_email_trgm on organization_invitations using gin (lower(email_address) gin_trgm_ops)`.execute(db);

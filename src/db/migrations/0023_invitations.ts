@@ -23,5 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create unique index invitations_pending_key on invitations (lower(email_address)) where status = 'pending'`.execute(db);
   await sql`create unique index invitations_ticket_key on invitations (ticket_hash)`.execute(db);
   await sql`create index invitations_created_at_idx on invitations (created_at, id)`.execute(db);
+  // Lists by status (and their counts, index-only: a pending one also needs its expiry).
+  await sql`create index invitations_status_idx on invitations (status, created_at, id) include (expires_at)`.execute(db);
   await sql`create index invitations_email_trgm on invitations using gin (lower(email_address) gin_trgm_ops)`.execute(db);
 }

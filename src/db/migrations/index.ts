@@ -9,6 +9,7 @@ import * as m0022 from './0022_organizations.js';
 import * as m0023 from './0023_invitations.js';
 import * as m0024 from './0024_images.js';
 import * as m0025 from './0025_session_active_organization.js';
+import * as m0026 from './0026_row_counts.js';
 
 /**
  * Forward-only migrations, in order. A migration that has shipped is never edited: add a new file
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0023_invitations': m0023,
   '0024_images': m0024,
   '0025_session_active_organization': m0025,
+  '0026_row_counts': m0026,
 };

@@ -7,7 +7,7 @@ import { ClerkError } from '../../http/clerk-error.js';
 import { deepMerge, type JsonObject } from '../../lib/deep-merge.js';
 import { newId } from '../../lib/ids.js';
 import { includeExclude, parseOrderBy } from '../../http/list-params.js';
-import { matchingUserIds } from '../../users/list/service.js';
+import { userFilter } from '../../users/list/service.js';
 import { metadataErrors, throwIfAny } from '../../users/validate.js';
 import { recordEvents, type EventDeps } from '../../webhooks/record.js';
 import { isRole, managingRoles, tokenPermissions } from '../roles.js';
@@ -272,7 +272,7 @@ export async function listOrganizationMemberships(deps: MembershipReadDeps, orga
   if (!(await findOrganizationById(deps.db, organizationId))) throw organizationNotFound();
   const { order_by, limit, offset, role, user_id, ...userFilters } = q;
   return listMembershipPage(deps, {
-    filters: { organizationId, roles: role, userIds: includeExclude(user_id), users: matchingUserIds(deps, userFilters) },
+    filters: { organizationId, roles: role, userIds: includeExclude(user_id), users: userFilter(deps, userFilters) },
     order: parseOrderBy<MembershipOrderField>(order_by),
     limit,
     offset,

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { countRows } from '../../db/row-counts.js';
 import type { Database, OrganizationMembershipRow, OrganizationMembershipsTable } from '../../db/schema.js';
 
 // The organization_memberships table (migration 0022), and the public data of the users a membership
@@ -114,16 +115,16 @@ export async function existingUserIds(db: Executor, userIds: string[]): Promise<
   return new Set(rows.map((r) => r.id));
 }
 
-/** A subquery of user ids (the users feature's list filters, built by its service). */
-export type UserIdSubquery = SelectQueryBuilder<Database, 'users', { id: string }>;
+/** The users feature's list filters, applied to a query joined with `users` (built by its service). */
+export type UserFilterApplier = <Q extends SelectQueryBuilder<Database, 'users', object>>(query: Q) => Q;
 
 export interface MembershipFilters {
   organizationId?: string;
   userId?: string;
   roles?: string[];
   userIds?: { include: string[]; exclude: string[] };
-  /** Members among these users (GET /v1/users filters applied to the members). */
-  users?: UserIdSubquery;
+  /** GET /v1/users's filters, applied to the members' users. */
+  users?: UserFilterApplier;
 }
 
 export type MembershipOrderField = 'created_at' | 'email_address' | 'phone_number' | 'first_name' | 'last_name' | 'username';
@@ -146,16 +147,13 @@ const USER_SORT_COLUMNS: Record<Exclude<MembershipOrderField, 'created_at'>, str
 type Aliased = Database & { m: OrganizationMembershipsTable };
 
 function filtered<O>(query: SelectQueryBuilder<Aliased, 'm', O>, f: MembershipFilters) {
-  let q = query;
+  // Members' user filters are tested on each member's users row (joined by primary key).
+  let q = (f.users ? f.users(query.innerJoin('users', 'users.id', 'm.user_id') as never) : query) as SelectQueryBuilder<Aliased, 'm', O>;
   if (f.organizationId !== undefined) q = q.where('m.organization_id', '=', f.organizationId);
   if (f.userId !== undefined) q = q.where('m.user_id', '=', f.userId);
   if (f.roles?.length) q = q.where('m.role', '=', sql<string>`any(${f.roles}::text[])`);
   if (f.userIds?.include.length) q = q.where('m.user_id', '=', sql<string>`any(${f.userIds.include}::text[])`);
   if (f.userIds?.exclude.length) q = q.where('m.user_id', '<>', sql<string>`all(${f.userIds.exclude}::text[])`);
-  if (f.users) {
-    const users = f.users;
-    q = q.where((eb) => eb('m.user_id', 'in', users));
-  }
   return q;
 }
 
@@ -175,13 +173,17 @@ export async function listMemberships(
   if (order.field === 'created_at') {
     q = q.orderBy(sql`m.created_at ${direction}`).orderBy(sql`m.id ${direction}`);
   } else {
-    const column = sql.ref(`u.${USER_SORT_COLUMNS[order.field]}`);
-    q = q.innerJoin('users as u', 'u.id', 'm.user_id').orderBy(sql`${column} ${direction} nulls last`).orderBy(sql`m.id ${direction}`);
+    // Sorted by the member's users row, which the user filters may have joined already.
+    if (!filters.users) q = q.innerJoin('users', 'users.id', 'm.user_id') as never;
+    const column = sql.ref(`users.${USER_SORT_COLUMNS[order.field]}`);
+    q = q.orderBy(sql`${column} ${direction} nulls last`).orderBy(sql`m.id ${direction}`);
   }
   return (await q.limit(limit).offset(offset).execute()) as OrganizationMembershipRow[];
 }
 
 export async function countMemberships(db: Executor, filters: MembershipFilters): Promise<number> {
+  // Every membership of the instance: the maintained count (migration 0026), not a scan.
+  if (Object.values(filters).every((v) => v === undefined)) return countRows(db, 'organization_memberships');
   const row = await filtered(db.selectFrom('organization_memberships as m'), filters)
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
     .executeTakeFirstOrThrow();

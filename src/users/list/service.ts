@@ -1,4 +1,6 @@
+import type { SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
 import { applyFilters, contains } from './filters.js';
 import { countUsers as countUserRows, listUsers as listUserRows, type UserFilters, type UserOrder, type UserOrderField } from './store.js';
 import type { UserFilterInput, UserListInput } from '../schemas.js';
@@ -57,12 +59,13 @@ export async function countUsers(deps: { db: Executor }, q: UserFilterInput) {
 }
 
 /**
- * The ids of the users GET /v1/users's filters select, as a subquery (organization membership lists filter
- * their members with the same parameters), or undefined when no filter is given.
+ * GET /v1/users's filters as a function that adds them to a query joined with `users` (organization
+ * membership lists filter their members with the same parameters), or undefined when none is given.
+ * Applied to the joined users row by row, the `query` term's matches are one hashed set.
  */
-export function matchingUserIds(deps: { db: Executor }, q: Partial<UserFilterInput>) {
+export function userFilter(deps: { db: Executor }, q: Partial<UserFilterInput>) {
   const filters = toUserFilters(q as UserFilterInput);
   if (Object.values(filters).every((v) => v === undefined)) return undefined;
   const query = filters.query ? { by: 'union' as const, pattern: contains(filters.query) } : undefined;
-  return applyFilters(deps.db.selectFrom('users').select('users.id'), deps.db, filters, query);
+  return <Q extends SelectQueryBuilder<Database, 'users', object>>(builder: Q): Q => applyFilters(builder, deps.db, filters, query) as Q;
 }
