@@ -4,7 +4,8 @@
 // - 100,000 organizations named from two word lists and a base-36 number (`Amber Falcon Labs k2x`, slug
 //   `amber-falcon-labs-k2x`), created over four years, 1–5 members each (the first an admin), and
 //   `org_bench_big…` with 5,000 members;
-// - 50,000 organization invitations (pending, accepted, revoked) and 20,000 instance invitations;
+// - 50,000 organization invitations and 20,000 instance invitations, as an instance accumulates them: 10 %
+//   pending, 70 % accepted, 20 % revoked;
 // - 10,000 domains.
 // The schema is reused by later runs; --reload rebuilds it.
 import pg from 'pg';
@@ -62,12 +63,12 @@ const SEED = [
   `insert into organization_invitations (id, organization_id, email_address, role, status, ticket_hash, expires_at, created_at, updated_at)
    select 'orginv_bench' || lpad(i::text, 20, '0'), 'org_bench' || lpad((1 + (i * 13) % ${ORGANIZATIONS})::text, 23, '0'),
           'invitee' || i || '@bench.example.com', 'org:member',
-          (array['pending','pending','accepted','revoked'])[1 + i % 4], md5('orginv' || i),
+          (array['pending','accepted','accepted','accepted','accepted','accepted','accepted','revoked','revoked','accepted'])[1 + i % 10], md5('orginv' || i),
           ${START} + ${SPAN} * 2, ${START} + (i::bigint * ${SPAN}) / 50000, ${START} + (i::bigint * ${SPAN}) / 50000
    from generate_series(1, 50000) i`,
   `insert into invitations (id, email_address, status, ticket_hash, expires_at, created_at, updated_at)
    select 'inv_bench' || lpad(i::text, 23, '0'), 'guest' || i || '@bench.example.com',
-          (array['pending','accepted','revoked','pending'])[1 + i % 4], md5('inv' || i),
+          (array['pending','accepted','accepted','accepted','accepted','accepted','accepted','revoked','revoked','accepted'])[1 + i % 10], md5('inv' || i),
           ${START} + ${SPAN} * 2, ${START} + (i::bigint * ${SPAN}) / 20000, ${START} + (i::bigint * ${SPAN}) / 20000
    from generate_series(1, 20000) i`,
   `insert into organization_domains (id, organization_id, name, enrollment_mode, verified, created_at, updated_at)

@@ -114,8 +114,10 @@ export function applyFilters<O>(query: SelectQueryBuilder<Database, 'users', O>,
   const members = (orgIds: string[]) =>
     db.selectFrom('organization_memberships').select('user_id').where('organization_id', '=', sql<string>`any(${orgIds}::text[])`);
   if (f.organizationIds?.include.length) {
+    // As an array, the members are looked up by primary key, however many users there are; `in (…)` let the
+    // planner hash-join them against every user.
     const orgIds = f.organizationIds.include;
-    q = q.where((eb) => eb('users.id', 'in', members(orgIds)));
+    q = q.where(sql<boolean>`users.id = any(array(${members(orgIds)}))`);
   }
   if (f.organizationIds?.exclude.length) {
     const orgIds = f.organizationIds.exclude;

@@ -1,7 +1,7 @@
 import type { SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
-import { applyFilters, contains } from './filters.js';
+import { applyFilters, contains, queryMatchesRow } from './filters.js';
 import { countUsers as countUserRows, listUsers as listUserRows, type UserFilters, type UserOrder, type UserOrderField } from './store.js';
 import type { UserFilterInput, UserListInput } from '../schemas.js';
 
@@ -61,11 +61,14 @@ export async function countUsers(deps: { db: Executor }, q: UserFilterInput) {
 /**
  * GET /v1/users's filters as a function that adds them to a query joined with `users` (organization
  * membership lists filter their members with the same parameters), or undefined when none is given.
- * Applied to the joined users row by row, the `query` term's matches are one hashed set.
+ * `query` is tested on each joined user (index probes by user id): a membership list reads an
+ * organization's members, never all the users a common term matches.
  */
 export function userFilter(deps: { db: Executor }, q: Partial<UserFilterInput>) {
-  const filters = toUserFilters(q as UserFilterInput);
-  if (Object.values(filters).every((v) => v === undefined)) return undefined;
-  const query = filters.query ? { by: 'union' as const, pattern: contains(filters.query) } : undefined;
-  return <Q extends SelectQueryBuilder<Database, 'users', object>>(builder: Q): Q => applyFilters(builder, deps.db, filters, query) as Q;
+  const { query, ...filters } = toUserFilters(q as UserFilterInput);
+  if (query === undefined && Object.values(filters).every((v) => v === undefined)) return undefined;
+  return <Q extends SelectQueryBuilder<Database, 'users', object>>(builder: Q): Q => {
+    const filtered = applyFilters(builder, deps.db, filters);
+    return (query ? filtered.where(queryMatchesRow(contains(query))) : filtered) as Q;
+  };
 }
