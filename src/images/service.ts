@@ -24,6 +24,17 @@ export async function prepareImage(bytes: Buffer): Promise<NormalizedImage> {
   return normalizeImage(bytes);
 }
 
+/** The columns of an images row that describe a prepared image (the ETag is its SHA-256). */
+export function describeImage(image: NormalizedImage) {
+  return {
+    content_type: image.contentType,
+    width: image.width,
+    height: image.height,
+    byte_size: image.data.length,
+    sha256: createHash('sha256').update(image.data).digest('hex'),
+  };
+}
+
 /** Stores a prepared image for its owner, in the caller's transaction, and returns its id. */
 export async function storeImage(deps: { db: Executor; clock: Clock }, owner: ImageOwner, image: NormalizedImage, id?: string): Promise<string> {
   const now = deps.clock.now();
@@ -32,11 +43,7 @@ export async function storeImage(deps: { db: Executor; clock: Clock }, owner: Im
     id: imageId,
     user_id: 'user_id' in owner ? owner.user_id : null,
     organization_id: 'organization_id' in owner ? owner.organization_id : null,
-    content_type: image.contentType,
-    width: image.width,
-    height: image.height,
-    byte_size: image.data.length,
-    sha256: createHash('sha256').update(image.data).digest('hex'),
+    ...describeImage(image),
     data: image.data,
     created_at: now,
   });

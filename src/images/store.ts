@@ -10,9 +10,13 @@ export async function insertImage(db: Executor, row: Insertable<ImagesTable>): P
   await db.insertInto('images').values(row).execute();
 }
 
+/** bytea comes back as a Buffer from node-postgres and as a Uint8Array from PGlite: always a Buffer. */
+const withBuffer = (row: ImageRow): ImageRow => ({ ...row, data: Buffer.isBuffer(row.data) ? row.data : Buffer.from(row.data) });
+
 /** The whole image, bytes included (serving it). */
 export async function findImageById(db: Executor, id: string): Promise<ImageRow | undefined> {
-  return db.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await db.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && withBuffer(row);
 }
 
 /** Without the bytes (ownership checks). */
@@ -55,5 +59,5 @@ export async function deleteImagesOf(db: Executor, owner: ImageOwner): Promise<v
 /** Images per owner kind (export): the bytes of one user's current image. */
 export async function findImagesByIds(db: Executor, ids: string[]): Promise<ImageRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('images').selectAll().where('id', '=', sql<string>`any(${ids}::text[])`).execute();
+  return (await db.selectFrom('images').selectAll().where('id', '=', sql<string>`any(${ids}::text[])`).execute()).map(withBuffer);
 }
