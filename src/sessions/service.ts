@@ -7,7 +7,7 @@ import { readSettings } from '../instance/settings.js';
 import { signToken } from '../keys/service.js';
 import { newId } from '../lib/ids.js';
 import { assertNotLocked } from '../lockout/service.js';
-import { defaultActiveOrganization, organizationClaims } from '../organizations/members/service.js';
+import { defaultActiveOrganization, organizationClaims } from '../organizations/members/active-organization.js';
 import { userSnapshots, type UserEventDeps } from '../users/events.js';
 import { recordEvents } from '../webhooks/record.js';
 import { serializeSession } from './serialize.js';

@@ -16,15 +16,8 @@ import {
   PageQuery,
   UpdateMembershipBody,
 } from './schemas.js';
-import {
-  addMember,
-  listInstanceMemberships,
-  listOrganizationMemberships,
-  listUserMemberships,
-  removeMember,
-  updateMemberMetadata,
-  updateMemberRole,
-} from './service.js';
+import { listInstanceMemberships, listOrganizationMemberships, listUserMemberships } from './list.js';
+import { addMember, removeMember, updateMemberMetadata, updateMemberRole } from './service.js';
 
 const MembershipResponse = { 200: MembershipSchema, ...errorResponses };
 const ListResponse = { 200: MembershipListSchema, ...errorResponses };

@@ -6,31 +6,23 @@ import { inTransaction } from '../../db/transaction.js';
 import { ClerkError } from '../../http/clerk-error.js';
 import { deepMerge, type JsonObject } from '../../lib/deep-merge.js';
 import { newId } from '../../lib/ids.js';
-import { includeExclude, parseOrderBy } from '../../http/list-params.js';
-import { userFilter } from '../../users/list/service.js';
 import { metadataErrors, throwIfAny } from '../../users/validate.js';
 import { recordEvents, type EventDeps } from '../../webhooks/record.js';
-import { isRole, managingRoles, tokenPermissions } from '../roles.js';
+import { isRole, managingRoles } from '../roles.js';
 import { organizationView, type OrganizationCounts } from '../serialize.js';
 import { countPendingInvitations, findOrganizationById, findOrganizationByIdForUpdate, findOrganizationsByIds } from '../store.js';
 import { serializeMembership, type MembershipJson } from './serialize.js';
 import {
   countMembersWithRoles,
-  countMemberships,
   deleteMembership,
   deleteMembershipsOfUser,
   existingUserIds,
   findMemberUsers,
   findMembership,
-  findMostRecentMembership,
   insertMembership,
   listMemberships,
   updateMembership,
-  type MembershipFilters,
-  type MembershipOrder,
-  type MembershipOrderField,
 } from './store.js';
-import type { MembershipListInput } from './schemas.js';
 
 // Organization memberships: who belongs to which organization, with which role. Every change takes the
 // organization's row lock first, so the membership limit and the last-admin rule hold under concurrency,
@@ -251,74 +243,13 @@ async function findUserMembershipsForDelete(db: Executor, userId: string): Promi
   return rows;
 }
 
-export interface MembershipPage {
-  filters: MembershipFilters;
-  order: MembershipOrder;
-  limit: number;
-  offset: number;
-}
-
-/** A page of memberships and the total under the same filters. */
-export async function listMembershipPage(deps: MembershipReadDeps, page: MembershipPage) {
-  const [rows, total] = await Promise.all([
-    listMemberships(deps.db, page.filters, page.order, page.limit, page.offset),
-    countMemberships(deps.db, page.filters),
-  ]);
-  return { data: await membershipsJson(deps, rows), total_count: total };
-}
-
-/** GET /v1/organizations/{id}/memberships: the members' user filters as GET /v1/users applies them. */
-export async function listOrganizationMemberships(deps: MembershipReadDeps, organizationId: string, q: MembershipListInput) {
-  if (!(await findOrganizationById(deps.db, organizationId))) throw organizationNotFound();
-  const { order_by, limit, offset, role, user_id, ...userFilters } = q;
-  return listMembershipPage(deps, {
-    filters: { organizationId, roles: role, userIds: includeExclude(user_id), users: userFilter(deps, userFilters) },
-    order: parseOrderBy<MembershipOrderField>(order_by),
-    limit,
-    offset,
-  });
-}
-
-/** GET /v1/organization_memberships: every membership of the instance. */
-export async function listInstanceMemberships(deps: MembershipReadDeps, q: { order_by: string; limit: number; offset: number }) {
-  return listMembershipPage(deps, { filters: {}, order: parseOrderBy<MembershipOrderField>(q.order_by), limit: q.limit, offset: q.offset });
-}
-
 /** 404 for an unknown user, named as `param` when given. */
 export async function assertUserExists(db: Executor, userId: string, param?: string): Promise<void> {
   if ((await existingUserIds(db, [userId])).has(userId)) return;
   throw new ClerkError('resource_not_found', { ...(param ? { meta: { param_name: param } } : {}), long_message: `No user was found with id ${userId}` });
 }
 
-/** GET /v1/users/{id}/organization_memberships: newest first; 404 for an unknown user. */
-export async function listUserMemberships(deps: MembershipReadDeps, userId: string, q: { limit: number; offset: number }) {
-  await assertUserExists(deps.db, userId);
-  return listMembershipPage(deps, { filters: { userId }, order: { field: 'created_at', direction: 'desc' }, limit: q.limit, offset: q.offset });
-}
-
 /** The membership of a user in an organization, or undefined (session tokens, invitations). */
 export async function findMember(db: Executor, organizationId: string, userId: string) {
   return findMembership(db, organizationId, userId);
-}
-
-/**
- * The active-organization claims of a session token (the 2025-03-12 era's v1 claims: org_id, org_role,
- * org_slug, org_permissions), or undefined when the user is not (or no longer) a member.
- */
-export async function organizationClaims(db: Executor, userId: string, organizationId: string) {
-  const membership = await findMembership(db, organizationId, userId);
-  if (!membership) return undefined;
-  const organization = await findOrganizationById(db, organizationId);
-  if (!organization) return undefined;
-  return {
-    org_id: organization.id,
-    org_role: membership.role,
-    org_slug: organization.slug,
-    org_permissions: tokenPermissions(membership.role),
-  };
-}
-
-/** The organization a new session of this user starts with: the one last made active, else the newest joined. */
-export async function defaultActiveOrganization(db: Executor, userId: string): Promise<string | null> {
-  return (await findMostRecentMembership(db, userId))?.organization_id ?? null;
 }
