@@ -38,7 +38,8 @@ const DAY_MS = 24 * 3600 * 1000;
 
 const view = (deps: { clock: { now(): number }; secretBox: Deps['secretBox'] }) => ({ nowMs: deps.clock.now(), secretBox: deps.secretBox });
 
-function fieldErrors(input: CreateInvitationInput): ClerkErrorEntry[] {
+/** The field checks every invitation shares (instance and organization ones): the address, metadata, the link. */
+export function invitationFieldErrors(input: { email_address: string; redirect_url?: string | null | undefined; [field: string]: unknown }): ClerkErrorEntry[] {
   const errors = [...identificationFormatErrors('email_address', [input.email_address]), ...metadataErrors(input)];
   if (input.redirect_url && !URL.canParse(input.redirect_url)) {
     errors.push(clerkErrorEntry('form_param_format_invalid', { meta: { param_name: 'redirect_url' } }));
@@ -58,7 +59,7 @@ function addressTaken(): ClerkError {
  * `ignore_existing`, which revokes it for the new one.
  */
 export async function createInvitations(deps: InvitationDeps, inputs: CreateInvitationInput[], bulk: boolean): Promise<InvitationJson[]> {
-  throwIfAny(inputs.flatMap(fieldErrors));
+  throwIfAny(inputs.flatMap(invitationFieldErrors));
   const emails = inputs.map((i) => i.email_address.toLowerCase());
   if (new Set(emails).size !== emails.length) throw duplicates([...new Set(emails.filter((e, i) => emails.indexOf(e) !== i))]);
   return inTransaction(deps.db, async (db) => {

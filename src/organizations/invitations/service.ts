@@ -3,12 +3,12 @@ import type { Executor } from '../../db/database.js';
 import type { OrganizationInvitationRow, OrganizationRow } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
 import { sendEmail } from '../../email/service.js';
-import { ClerkError, clerkErrorEntry, type ClerkErrorEntry } from '../../http/clerk-error.js';
+import { ClerkError } from '../../http/clerk-error.js';
 import { parseOrderBy } from '../../http/list-params.js';
-import { identificationFormatErrors } from '../../identifications/service.js';
+import { invitationFieldErrors } from '../../invitations/service.js';
 import { newId } from '../../lib/ids.js';
 import { effectiveInvitationStatus, hashTicket, invitationUrl, newTicket } from '../../lib/tickets.js';
-import { metadataErrors, throwIfAny } from '../../users/validate.js';
+import { throwIfAny } from '../../users/validate.js';
 import { recordEvents, type EventDeps } from '../../webhooks/record.js';
 import {
   assertRole,
@@ -60,15 +60,6 @@ function invitationNotFound(id: string): ClerkError {
   return new ClerkError('resource_not_found', { long_message: `No invitation found with id ${id}.` });
 }
 
-/** The field checks of one invitation; `at` prefixes the parameter names of a bulk item (`[2].role`). */
-function invitationErrors(input: CreateInvitationInput): ClerkErrorEntry[] {
-  const errors = [...identificationFormatErrors('email_address', [input.email_address]), ...metadataErrors(input)];
-  if (input.redirect_url && !URL.canParse(input.redirect_url)) {
-    errors.push(clerkErrorEntry('form_param_format_invalid', { meta: { param_name: 'redirect_url' } }));
-  }
-  return errors;
-}
-
 /** The inviter (or revoker) must be an admin of the organization. */
 async function assertAdmin(db: Executor, organizationId: string, userId: string): Promise<void> {
   const membership = await findMember(db, organizationId, userId);
@@ -95,7 +86,7 @@ async function inviterName(db: Executor, userId: string | null): Promise<string 
  * room under max_allowed_memberships for all of them.
  */
 export async function createInvitations(deps: InvitationDeps, organizationId: string, inputs: CreateInvitationInput[]): Promise<OrganizationInvitationJson[]> {
-  throwIfAny(inputs.flatMap(invitationErrors));
+  throwIfAny(inputs.flatMap(invitationFieldErrors));
   for (const input of inputs) assertRole(input.role);
   const emails = inputs.map((i) => i.email_address.toLowerCase());
   if (new Set(emails).size !== emails.length) throw new ClerkError('organization_invitation_not_unique');

@@ -1,23 +1,12 @@
 import type { SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
+import { includeExclude } from '../../http/list-params.js';
 import { applyFilters, contains, queryMatchesRow } from './filters.js';
 import { countUsers as countUserRows, listUsers as listUserRows, type UserFilters, type UserOrder, type UserOrderField } from './store.js';
 import type { UserFilterInput, UserListInput } from '../schemas.js';
 
 // GET /v1/users and /v1/users/count: query parameters → store filters.
-
-/** `+id` or `id` includes, `-id` excludes (Clerk's list filters on user_id, external_id, organization_id). */
-function includeExclude(values: string[] | undefined) {
-  if (!values?.length) return undefined;
-  const include: string[] = [];
-  const exclude: string[] = [];
-  for (const v of values) {
-    if (v.startsWith('-')) exclude.push(v.slice(1));
-    else include.push(v.startsWith('+') ? v.slice(1) : v);
-  }
-  return { include, exclude };
-}
 
 const lower = (values: string[] | undefined) => values?.map((v) => v.toLowerCase());
 
