@@ -95,10 +95,11 @@ export async function organizationWithCounts(deps: OrganizationReadDeps, row: Or
   return serializeOrganization(row, organizationView(deps), { members_count: row.members_count, pending_invitations_count: pending });
 }
 
-async function organizationChanged(deps: OrganizationDeps, type: 'organization.updated', id: string) {
+/** Records organization.updated for an organization changed in this transaction and returns it as it now is. */
+async function organizationUpdated(deps: OrganizationDeps, id: string) {
   const row = await findOrganizationById(deps.db, id);
   if (!row) throw new Error(`organization ${id} was written in this transaction but cannot be read back`);
-  await recordEvent(deps, type, await organizationWithCounts(deps, row));
+  await recordEvent(deps, 'organization.updated', await organizationWithCounts(deps, row));
   return row;
 }
 
@@ -216,7 +217,7 @@ async function changeOrganization(
     const patch = await change(db, current);
     if (!patch) return current;
     await updateOrganizationById(db, id, { ...patch, updated_at: deps.clock.now() });
-    return organizationChanged({ ...deps, db }, 'organization.updated', id);
+    return organizationUpdated({ ...deps, db }, id);
   });
 }
 
