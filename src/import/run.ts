@@ -148,7 +148,7 @@ interface PreparedBatch {
 }
 
 export async function runImport(
-  importDeps: Pick<Deps, 'db' | 'clock' | 'secretBox' | 'hibp' | 'instance' | 'settings'>,
+  importDeps: Pick<Deps, 'db' | 'clock' | 'secretBox' | 'hibp' | 'instance' | 'settings' | 'config'>,
   options: ImportOptions,
 ): Promise<ImportSummary> {
   // No HTTP request behind an import: its events carry NO_HTTP_REQUEST (src/webhooks/events.ts).

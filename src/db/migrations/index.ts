@@ -5,6 +5,11 @@ import * as m0003 from './0003_sessions.js';
 import * as m0005 from './0005_search_indexes.js';
 import * as m0006 from './0006_events.js';
 import * as m0007 from './0007_email_outbox.js';
+import * as m0022 from './0022_organizations.js';
+import * as m0023 from './0023_invitations.js';
+import * as m0024 from './0024_images.js';
+import * as m0025 from './0025_session_active_organization.js';
+import * as m0026 from './0026_row_counts.js';
 
 /**
  * Forward-only migrations, in order. A migration that has shipped is never edited: add a new file
@@ -17,4 +22,9 @@ export const migrations: Record<string, Migration> = {
   '0005_search_indexes': m0005,
   '0006_events': m0006,
   '0007_email_outbox': m0007,
+  '0022_organizations': m0022,
+  '0023_invitations': m0023,
+  '0024_images': m0024,
+  '0025_session_active_organization': m0025,
+  '0026_row_counts': m0026,
 };

@@ -51,6 +51,8 @@ export interface NewUserRecord {
   last_active_at?: number | null;
   mfa_disabled_at?: number | null;
   totp_last_used_step?: number | null;
+  /** The imported profile image (NewUserRecords.profile_image). */
+  profile_image_id?: string | null;
 }
 
 /** An email address, phone number or web3 wallet of a new user: verified (strategy admin) unless an import says otherwise. */
@@ -65,11 +67,26 @@ export interface NewIdentificationRecord {
   default_second_factor?: boolean;
 }
 
+/** An imported profile image, normalised: an images row (migration 0024) with its bytes as hex. */
+export interface NewImageRecord {
+  id: string;
+  content_type: string;
+  width: number;
+  height: number;
+  byte_size: number;
+  sha256: string;
+  /** bytea input: `\x` and hex. */
+  data: string;
+  created_at: number;
+}
+
 export interface NewUserRecords {
   user: NewUserRecord;
   email_addresses: NewIdentificationRecord[];
   phone_numbers: NewIdentificationRecord[];
   web3_wallets: NewIdentificationRecord[];
+  /** Only an import sets it (an exported profile image). */
+  profile_image?: NewImageRecord;
 }
 
 /**
@@ -124,7 +141,7 @@ export async function insertNewUsers(db: Executor, users: NewUserRecords[]): Pro
         delete_self_enabled, create_organization_enabled, create_organizations_limit,
         legal_accepted_at, mfa_enabled_at, created_at, updated_at,
         banned, locked_at, lockout_expires_at, failed_verification_attempts,
-        last_sign_in_at, last_active_at, mfa_disabled_at, totp_last_used_step)
+        last_sign_in_at, last_active_at, mfa_disabled_at, totp_last_used_step, profile_image_id)
       select
         r.id, r.external_id, r.username, r.first_name, r.last_name, r.password_digest, r.password_hasher, r.totp_secret,
         r.backup_codes, r.public_metadata, r.private_metadata, r.unsafe_metadata,
@@ -133,7 +150,7 @@ export async function insertNewUsers(db: Executor, users: NewUserRecords[]): Pro
         coalesce(r.delete_self_enabled, true), coalesce(r.create_organization_enabled, true), r.create_organizations_limit,
         r.legal_accepted_at, r.mfa_enabled_at, r.created_at, r.updated_at,
         coalesce(r.banned, false), r.locked_at, r.lockout_expires_at, coalesce(r.failed_verification_attempts, 0),
-        r.last_sign_in_at, r.last_active_at, r.mfa_disabled_at, r.totp_last_used_step
+        r.last_sign_in_at, r.last_active_at, r.mfa_disabled_at, r.totp_last_used_step, r.profile_image_id
       from json_populate_recordset(null::users, ${userJson}::json) as r
       returning 1
     ), e as (
@@ -152,9 +169,14 @@ export async function insertNewUsers(db: Executor, users: NewUserRecords[]): Pro
       select r.id, r.user_id, r.web3_wallet, coalesce(r.verified, true), r.created_at, coalesce(r.updated_at, r.created_at)
       from json_populate_recordset(null::web3_wallets, ${identificationJson(users, 'web3_wallets', 'web3_wallet')}::json) as r
       returning 1
+    ), i as (
+      insert into images (id, user_id, content_type, width, height, byte_size, sha256, data, created_at)
+      select r.id, r.user_id, r.content_type, r.width, r.height, r.byte_size, r.sha256, r.data, r.created_at
+      from json_populate_recordset(null::images, ${toJson(users.flatMap((u) => (u.profile_image ? [{ ...u.profile_image, user_id: u.user.id }] : [])))}::json) as r
+      returning 1
     )
     select (select count(*) from u) as users, (select count(*) from e) as emails,
-           (select count(*) from p) as phones, (select count(*) from w) as wallets`.execute(db);
+           (select count(*) from p) as phones, (select count(*) from w) as wallets, (select count(*) from i) as images`.execute(db);
 }
 
 /**
