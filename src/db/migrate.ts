@@ -9,6 +9,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    // Each helper of the project numbers its migrations in its own range, and ranges land in main in any
+    // order: a database that already ran 0022 must still run a 0008 merged after it. The migrations are
+    // independent of each other's order, so a missing one simply runs.
+    allowUnorderedMigrations: true,
     ...(rows[0]?.schema ? { migrationTableSchema: rows[0].schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();

@@ -11,6 +11,18 @@ export const EVENT_TYPES = Object.freeze([
   'session.ended',
   'session.removed',
   'session.revoked',
+  'organization.created',
+  'organization.updated',
+  'organization.deleted',
+  'organizationMembership.created',
+  'organizationMembership.updated',
+  'organizationMembership.deleted',
+  'organizationInvitation.created',
+  'organizationInvitation.accepted',
+  'organizationInvitation.revoked',
+  'organizationDomain.created',
+  'organizationDomain.updated',
+  'organizationDomain.deleted',
 ] as const);
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -25,6 +37,18 @@ export const EVENT_TYPE_DESCRIPTIONS: Readonly<Record<EventType, string>> = Obje
   'session.ended': 'Session ended',
   'session.removed': 'Session removed',
   'session.revoked': 'Session revoked',
+  'organization.created': 'New organization was created',
+  'organization.updated': 'Organization updated',
+  'organization.deleted': 'Organization deleted',
+  'organizationMembership.created': 'Organization membership created',
+  'organizationMembership.updated': 'Organization membership updated',
+  'organizationMembership.deleted': 'Organization membership deleted',
+  'organizationInvitation.created': 'Organization invitation created',
+  'organizationInvitation.accepted': 'Organization invitation accepted',
+  'organizationInvitation.revoked': 'Organization invitation revoked',
+  'organizationDomain.created': 'Organization domain created',
+  'organizationDomain.updated': 'Organization domain updated',
+  'organizationDomain.deleted': 'Organization domain deleted',
 });
 
 /** `event_attributes.http_request`: the API call behind an event. Do not rename the JSON fields. */

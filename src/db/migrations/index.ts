@@ -6,6 +6,11 @@ import * as m0005 from './0005_search_indexes.js';
 import * as m0006 from './0006_events.js';
 import * as m0007 from './0007_email_outbox.js';
 import * as m0008 from './0008_webhook_delivery.js';
+import * as m0022 from './0022_organizations.js';
+import * as m0023 from './0023_invitations.js';
+import * as m0024 from './0024_images.js';
+import * as m0025 from './0025_session_active_organization.js';
+import * as m0026 from './0026_row_counts.js';
 
 /**
  * Forward-only migrations, in order. A migration that has shipped is never edited: add a new file
@@ -19,4 +24,9 @@ export const migrations: Record<string, Migration> = {
   '0006_events': m0006,
   '0007_email_outbox': m0007,
   '0008_webhook_delivery': m0008,
+  '0022_organizations': m0022,
+  '0023_invitations': m0023,
+  '0024_images': m0024,
+  '0025_session_active_organization': m0025,
+  '0026_row_counts': m0026,
 };
