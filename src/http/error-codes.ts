@@ -1,5 +1,5 @@
 // Every error code a client can see, with its HTTP status and Clerk's default wording
-// (clerk-docs data/api_errors.json, 2025-05; see ../shared/CLERK-BEHAVIOUR.md §2).
+// (clerk-docs data/api_errors.json, 2025-05).
 // Do not rename the codes: they are the wire contract that @clerk/backend callers match on.
 // `long` may use `{param}`, filled from meta.param_name.
 export const errorCodes = {

@@ -10,7 +10,7 @@ import { assertError, buildTestApp, call, createTestUser, uniqueEmail, type Test
 import { vectors } from './hashers/helpers.js';
 
 // Imported password digests through the front door (issue 3): every vector of
-// ../shared/testdata/password-digests.json goes in through POST /v1/users and PATCH /v1/users/{id},
+// test/fixtures/password-digests.json goes in through POST /v1/users and PATCH /v1/users/{id},
 // is checked with verify_password, and is upgraded to argon2id after its first successful verify.
 // Bad digests are refused when they arrive (422 form_param_format_invalid), and nothing is stored.
 
