@@ -6,6 +6,8 @@ import { installSecretKeyAuth } from './http/auth.js';
 import { installErrorHandler } from './http/errors.js';
 import type { FastifyTypebox } from './http/fastify.js';
 import { installJson } from './http/json.js';
+import { installRequestLog } from './http/request-log.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { installValidator } from './http/validator.js';
 import { emailAddressesRoutes } from './email-addresses/routes.js';
 import { instanceRoutes } from './instance/routes.js';
@@ -27,9 +29,13 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}) {
     // Clerk's SDK sends ids in paths verbatim; long ids get a clear 404, not a router error.
     routerOptions: { maxParamLength: 256 },
     bodyLimit: 1024 * 1024,
+    // One line per request from http/request-log.ts instead of Fastify's two, which log the raw URL.
+    disableRequestLogging: true,
     ...options,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  installSecurityHeaders(app);
+  installRequestLog(app);
   installJson(app);
   installValidator(app);
   installErrorHandler(app);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
+import type { FastifyServerOptions } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -47,7 +48,10 @@ export interface TestApp {
 }
 
 /** A fresh database (one per test file), migrations, the app, and a registered secret key. */
-export async function buildTestApp(t: TestContext, options: { clock?: Clock } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  t: TestContext,
+  options: { clock?: Clock; appOptions?: FastifyServerOptions } = {},
+): Promise<TestApp> {
   const db = TEST_DATABASE_URL ? await freshPostgresSchema(t, TEST_DATABASE_URL) : await openDatabase({ kind: 'pglite' });
   const config = loadConfig({ LOG_LEVEL: 'silent', GATEHOUSE_DATA_DIR: '/nonexistent-gatehouse-test' });
   const deps = await createDeps(config, {
@@ -57,7 +61,7 @@ export async function buildTestApp(t: TestContext, options: { clock?: Clock } = 
   });
   await registerSecretKey(db, SECRET_KEY, Date.now());
   await deps.keys.reload();
-  const app = await buildApp(deps, { logger: false });
+  const app = await buildApp(deps, options.appOptions ?? { logger: false });
   t.after(async () => {
     await app.close();
     await db.destroy();
