@@ -62,7 +62,7 @@ export async function createDeps(config: Config, options: CreateDepsOptions = {}
   await migrateToLatest(db);
   const [instance, keys, settings, key] = await Promise.all([
     loadInstance(db),
-    loadKeyRing(db),
+    loadKeyRing(db, { envKey: config.secretKey }),
     loadSettingsCache(db),
     options.encryptionKey ?? loadEncryptionKey(config),
   ]);

@@ -2,7 +2,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDeps } from './deps.js';
 import { logger } from './logger.js';
-import { ensureDevSecretKey, registerSecretKey } from './secret-keys/service.js';
+import { reconcileSecretKeys } from './secret-keys/service.js';
 
 /** Process entry: config, database, migrations, listen; close with grace on SIGTERM/SIGINT. */
 async function main() {
@@ -19,9 +19,10 @@ async function main() {
   const log = logger(config.logLevel);
   const deps = await createDeps(config);
   const now = deps.clock.now();
-  const devKey = config.secretKey ? undefined : await ensureDevSecretKey(deps.db, config.dataDir, now);
-  if (config.secretKey) await registerSecretKey(deps.db, config.secretKey, now);
+  // Secret keys: the environment's, the CLI's, or the development key (README, "Security").
+  const { devKey } = await reconcileSecretKeys(deps.db, { envKey: config.secretKey, dataDir: config.dataDir }, now);
   await deps.keys.reload();
+  const stopKeyPolling = deps.keys.poll();
 
   const app = await buildApp(deps, { loggerInstance: log, requestTimeout: 30_000 });
   const address = await app.listen({ port: config.port, host: config.host });
@@ -55,6 +56,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     try {
       await app.close();
+      stopKeyPolling();
       await deps.db.destroy();
       clearTimeout(force);
       process.exit(0);

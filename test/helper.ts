@@ -19,7 +19,7 @@ export const engine = TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
 export const SECRET_KEY = 'sk_test_gatehouse_test_key_0123456789';
 
-async function freshPostgresSchema(t: TestContext, url: string): Promise<Db> {
+async function freshPostgresSchema(t: TestContext, url: string): Promise<{ db: Db; schema: string }> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -37,7 +37,29 @@ async function freshPostgresSchema(t: TestContext, url: string): Promise<Db> {
     await admin.query(`drop schema ${schema} cascade`);
     await admin.end();
   });
-  return openDatabase({ kind: 'postgres', url, schema: `${schema},public` });
+  return { db: await openDatabase({ kind: 'postgres', url, schema: `${schema},public` }), schema };
+}
+
+/**
+ * A fresh database for this test file (destroyed by the caller), and `connectAgain` for a second, independent
+ * connection to the same data, as a second server process would have: another pool on the same schema on
+ * PostgreSQL; on PGlite, which is one process by design, the same database.
+ */
+export async function openTestDatabase(t: TestContext): Promise<{ db: Db; connectAgain(): Promise<Db> }> {
+  if (!TEST_DATABASE_URL) {
+    const db = await openDatabase({ kind: 'pglite' });
+    return { db, connectAgain: async () => db };
+  }
+  const url = TEST_DATABASE_URL;
+  const { db, schema } = await freshPostgresSchema(t, url);
+  return {
+    db,
+    async connectAgain() {
+      const again = await openDatabase({ kind: 'postgres', url, schema: `${schema},public` });
+      t.after(() => again.destroy());
+      return again;
+    },
+  };
 }
 
 export interface TestApp {
@@ -52,7 +74,7 @@ export async function buildTestApp(
   t: TestContext,
   options: { clock?: Clock; appOptions?: FastifyServerOptions } = {},
 ): Promise<TestApp> {
-  const db = TEST_DATABASE_URL ? await freshPostgresSchema(t, TEST_DATABASE_URL) : await openDatabase({ kind: 'pglite' });
+  const db = TEST_DATABASE_URL ? (await freshPostgresSchema(t, TEST_DATABASE_URL)).db : await openDatabase({ kind: 'pglite' });
   const config = loadConfig({ LOG_LEVEL: 'silent', GATEHOUSE_DATA_DIR: '/nonexistent-gatehouse-test' });
   const deps = await createDeps(config, {
     db,

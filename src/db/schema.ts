@@ -13,9 +13,16 @@ export interface SecretKeysTable {
   id: string;
   /** SHA-256 of the key, hex. The key itself is never stored. */
   key_hash: string;
+  /** Where the key came from (migration 0010): GATEHOUSE_SECRET_KEY, `gatehouse keys create`, or the development key. */
+  source: SecretKeySource;
+  name: string | null;
+  /** The key's last four characters, for `gatehouse keys list`. */
+  last4: string | null;
   created_at: number;
   revoked_at: number | null;
 }
+
+export type SecretKeySource = 'env' | 'cli' | 'dev';
 
 export interface UsersTable {
   id: string;
@@ -164,3 +171,4 @@ export type PhoneNumberRow = Selectable<PhoneNumbersTable>;
 export type Web3WalletRow = Selectable<Web3WalletsTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
+export type SecretKeyRow = Selectable<SecretKeysTable>;
