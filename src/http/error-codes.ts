@@ -99,6 +99,14 @@ export const errorCodes = {
   totp_disabled: { status: 400, message: 'TOTP is disabled', long: 'This user does not have TOTP enabled in their account' },
   totp_incorrect_code: { status: 422, message: 'incorrect TOTP', long: 'The provided TOTP code is incorrect' },
   totp_invalid_length: { status: 422, message: 'invalid length', long: 'The provided TOTP code must be 6 characters long.' },
+  too_many_requests: { status: 429, message: 'Too many requests', long: 'Too many requests, retry later' },
+  // Gatehouse's own codes for what Node's HTTP parser refuses before a route is found; Clerk's wording unknown.
+  request_uri_too_long: { status: 414, message: 'Request URI too long', long: 'The request URI is longer than the server accepts.' },
+  request_header_fields_too_large: {
+    status: 431,
+    message: 'Request header fields too large',
+    long: 'The request headers are larger than the server accepts.',
+  },
   internal_clerk_error: {
     status: 500,
     message: 'Oops, an unexpected error occurred',

@@ -37,6 +37,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     const known = toClerkError(error);
     if (known) {
       request.failure = { code: known.entries[0]!.code, clerk_trace_id };
+      if (known.retryAfter !== undefined) reply.header('retry-after', String(known.retryAfter));
       return reply.status(known.status).send({ errors: known.entries, clerk_trace_id });
     }
     // The cause goes into the request's one log line (http/request-log.ts), through logger.ts#safeError.

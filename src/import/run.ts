@@ -11,6 +11,7 @@ import {
   type ImportRow,
 } from '../users/bulk-service.js';
 import { prepareImportRow } from '../users/import-row.js';
+import { importLane } from '../passwords/service.js';
 import type { FirebaseHashParameters } from './firebase.js';
 import { formatFromExtension, openSource, type ImportFormat, type SourceRecord } from './formats.js';
 
@@ -145,7 +146,7 @@ export async function runImport(
     }
     try {
       // The rules of POST /v1/users (prepareNewUser), and the line's `gatehouse` key when it has one.
-      batch.rows.push(await prepareImportRow(deps, record.body, { passwordPolicy }));
+      batch.rows.push(await prepareImportRow(deps, record.body, { passwordPolicy, lane: importLane }));
       batch.lines.push(record.line);
     } catch (error) {
       if (!(error instanceof ClerkError)) throw error;
