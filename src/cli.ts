@@ -36,6 +36,8 @@ const commands: Record<string, Command> = {
 };
 
 async function main(argv: string[]): Promise<number> {
+  // Everything this process creates (PGlite's files, exports' rejects) is private to its owner (db/data-dir.ts).
+  process.umask(0o077);
   const [name, ...args] = argv;
   const command = name ? commands[name] : undefined;
   if (!command) {

@@ -6,6 +6,8 @@ import { reconcileSecretKeys } from './secret-keys/service.js';
 
 /** Process entry: config, database, migrations, listen; close with grace on SIGTERM/SIGINT. */
 async function main() {
+  // Everything this process creates (PGlite's files included) is private to its owner (db/data-dir.ts).
+  process.umask(0o077);
   let config;
   try {
     config = loadConfig();

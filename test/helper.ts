@@ -67,6 +67,8 @@ export interface TestApp {
   deps: Deps;
   /** Authorization header for the test secret key. */
   auth: { authorization: string };
+  /** The key this database's secrets are sealed with: a second createDeps on it must use the same. */
+  encryptionKey?: Buffer;
 }
 
 /** A fresh database (one per test file), migrations, the app, and a registered secret key. */
@@ -76,11 +78,8 @@ export async function buildTestApp(
 ): Promise<TestApp> {
   const db = TEST_DATABASE_URL ? (await freshPostgresSchema(t, TEST_DATABASE_URL)).db : await openDatabase({ kind: 'pglite' });
   const config = loadConfig({ LOG_LEVEL: 'silent', GATEHOUSE_DATA_DIR: '/nonexistent-gatehouse-test' });
-  const deps = await createDeps(config, {
-    db,
-    clock: options.clock ?? systemClock,
-    encryptionKey: randomBytes(32),
-  });
+  const encryptionKey = randomBytes(32);
+  const deps = await createDeps(config, { db, clock: options.clock ?? systemClock, encryptionKey });
   await registerSecretKey(db, SECRET_KEY, Date.now());
   await deps.keys.reload();
   const app = await buildApp(deps, options.appOptions ?? { logger: false });
@@ -88,7 +87,7 @@ export async function buildTestApp(
     await app.close();
     await db.destroy();
   });
-  return { app, deps, auth: { authorization: `Bearer ${SECRET_KEY}` } };
+  return { app, deps, auth: { authorization: `Bearer ${SECRET_KEY}` }, encryptionKey };
 }
 
 export { fixedClock };

@@ -49,8 +49,13 @@ export interface ServerProcess {
  * Starts `src/main.ts` on port 0 and waits until it says where it listens, or exits (then `url` is '').
  * Killed (SIGKILL) after the test if still running.
  */
-export async function startServer(t: TestContext, env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: childEnv({ PORT: '0', ...env }) });
+export async function startServer(t: TestContext, env: NodeJS.ProcessEnv, options: { umask?: string } = {}): Promise<ServerProcess> {
+  const args = ['--import', 'tsx', 'src/main.ts'];
+  const spawnEnv = childEnv({ PORT: '0', ...env });
+  // With `umask`, through a shell that sets it and then becomes node (exec: the pid stays the same).
+  const child = options.umask
+    ? spawn('/bin/sh', ['-c', `umask ${options.umask} && exec "$0" "$@"`, process.execPath, ...args], { cwd: ROOT, env: spawnEnv })
+    : spawn(process.execPath, args, { cwd: ROOT, env: spawnEnv });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk) => (out += String(chunk)));

@@ -149,7 +149,15 @@ export interface EventsTable {
   created_at: number;
 }
 
+/** One row (migration 0011): a value sealed with the encryption key, to detect a start with another key. */
+export interface EncryptionKeyCheckTable {
+  id: Generated<number>;
+  sealed: string;
+  created_at: number;
+}
+
 export interface Database {
+  encryption_key_check: EncryptionKeyCheckTable;
   events: EventsTable;
   clients: ClientsTable;
   sessions: SessionsTable;

@@ -318,7 +318,7 @@ test('imported password digests', async (t) => {
     // Last, because the pepper is process-wide hasher configuration.
     const pepper = 'configured-pepper-42';
     const config = loadConfig({ LOG_LEVEL: 'silent', GATEHOUSE_DATA_DIR: '/nonexistent-gatehouse-test', GATEHOUSE_BCRYPT_PEPPER: pepper });
-    const deps = await createDeps(config, { db: ctx.deps.db, clock: ctx.deps.clock, encryptionKey: randomBytes(32) });
+    const deps = await createDeps(config, { db: ctx.deps.db, clock: ctx.deps.clock, encryptionKey: ctx.encryptionKey });
     const app = await buildApp(deps, { logger: false });
     t2.after(() => app.close());
     const peppered: TestApp = { app, deps, auth: ctx.auth };

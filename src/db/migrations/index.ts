@@ -5,6 +5,7 @@ import * as m0003 from './0003_sessions.js';
 import * as m0005 from './0005_search_indexes.js';
 import * as m0006 from './0006_events.js';
 import * as m0010 from './0010_secret_key_sources.js';
+import * as m0011 from './0011_encryption_key_check.js';
 
 /**
  * Forward-only migrations, in order. A migration that has shipped is never edited: add a new file
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0005_search_indexes': m0005,
   '0006_events': m0006,
   '0010_secret_key_sources': m0010,
+  '0011_encryption_key_check': m0011,
 };
