@@ -7,6 +7,7 @@ import { ensureSigningKey } from './keys/service.js';
 import { loadInstance, type Instance } from './instance/service.js';
 import { loadSettingsCache, type SettingsCache } from './instance/settings.js';
 import { configureHashers } from './passwords/hashers/index.js';
+import { configureEmail, emailSettingsFrom } from './email/settings.js';
 import { createHibpCheck, type HibpCheck } from './passwords/hibp.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createSecretBox, type SecretBox } from './lib/secret-box.js';
@@ -62,6 +63,7 @@ export async function createDeps(config: Config, options: CreateDepsOptions = {}
   }
   const [instance, keys, settings] = loaded;
   configureHashers({ bcryptPepper: config.bcryptPepper });
+  configureEmail(emailSettingsFrom(config));
   return {
     db,
     config,

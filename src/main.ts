@@ -1,7 +1,9 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDeps } from './deps.js';
+import { startEmailDelivery } from './email/delivery.js';
 import { logger } from './logger.js';
+import { closeHashLoops } from './passwords/service.js';
 import { reconcileSecretKeys } from './secret-keys/service.js';
 
 /** Process entry: config, database, migrations, listen; close with grace on SIGTERM/SIGINT. */
@@ -28,6 +30,8 @@ async function main() {
 
   const app = await buildApp(deps, { loggerInstance: log, requestTimeout: 30_000 });
   const address = await app.listen({ port: config.port, host: config.host });
+  // Background work in this process: sending what committed transactions queued.
+  const emails = config.smtpUrl ? await startEmailDelivery({ db: deps.db, clock: deps.clock, smtpUrl: config.smtpUrl }, log) : undefined;
 
   const base = address.replace('[::1]', 'localhost');
   const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
@@ -58,7 +62,9 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     try {
       await app.close();
+      await emails?.stop();
       stopKeyPolling();
+      await closeHashLoops();
       await deps.db.destroy();
       clearTimeout(force);
       process.exit(0);

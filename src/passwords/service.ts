@@ -105,6 +105,8 @@ function decoy(): Promise<string> {
 
 // Other features hash through the same limiter (mfa: backup codes; the import: its lane).
 export { hashing, hashingAll, hashOnEveryCore, importLane, userLane, writeLane, type Lane } from './hashing.js';
+/** Graceful shutdown: stops the worker threads of the legacy hash loops (phpass, Symfony). */
+export { closeHashLoops } from './hashers/hash-loops.js';
 
 export interface VerifyDeps {
   db: Executor;
