@@ -102,6 +102,8 @@ export const errorCodes = {
   too_many_requests: { status: 429, message: 'Too many requests', long: 'Too many requests, retry later' },
   // Gatehouse's own codes for what Node's HTTP parser refuses before a route is found; Clerk's wording unknown.
   request_uri_too_long: { status: 414, message: 'Request URI too long', long: 'The request URI is longer than the server accepts.' },
+  request_timeout: { status: 408, message: 'Request timeout', long: 'The request was not received in time.' },
+  malformed_request: { status: 400, message: 'Malformed request', long: 'The request is not valid HTTP.' },
   request_header_fields_too_large: {
     status: 431,
     message: 'Request header fields too large',

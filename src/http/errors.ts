@@ -6,7 +6,7 @@ import { validationError } from './validation.js';
 import type {} from './request-log.js';
 
 /** Clerk's trace ids are 32 lowercase hex digits. */
-function traceId(): string {
+export function traceId(): string {
   return randomBytes(16).toString('hex');
 }
 

@@ -9,13 +9,15 @@ import type { FastifyInstance } from 'fastify';
  *   never framed, should a response ever be rendered.
  * Set in onRequest, before anything can fail, so error answers (401, 404, 422, 500) carry them too.
  */
+export const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+} as const;
+
 export function installSecurityHeaders(app: FastifyInstance, options: { cacheControl?: string } = {}): void {
-  const headers = {
-    'x-content-type-options': 'nosniff',
-    'cache-control': options.cacheControl ?? 'no-store',
-    'referrer-policy': 'no-referrer',
-    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  };
+  const headers = { ...SECURITY_HEADERS, 'cache-control': options.cacheControl ?? SECURITY_HEADERS['cache-control'] };
   // A callback hook (every request passes through it): no promise per request.
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
@@ -24,8 +26,4 @@ export function installSecurityHeaders(app: FastifyInstance, options: { cacheCon
 }
 
 /** The same headers as raw `[name, value]` pairs, for answers written below Fastify (414, 431: http/client-errors.ts). */
-export const RAW_SECURITY_HEADERS = [
-  ['X-Content-Type-Options', 'nosniff'],
-  ['Cache-Control', 'no-store'],
-  ['Referrer-Policy', 'no-referrer'],
-] as const;
+export const RAW_SECURITY_HEADERS: [string, string][] = Object.entries(SECURITY_HEADERS);
