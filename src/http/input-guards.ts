@@ -10,15 +10,18 @@ import { ClerkError } from './clerk-error.js';
 
 type Part = 'body' | 'query' | 'params';
 
+/**
+ * A body parameter gets the reason in its message; a query or path parameter Clerk's fixed "<param> is
+ * invalid" (as http/validation.ts answers for every rule there).
+ */
 function refuse(part: Part, param: string, reason: string): ClerkError {
-  const long_message = `${param} ${reason}.`;
-  return new ClerkError(part === 'body' ? 'form_param_format_invalid' : 'form_param_value_invalid', {
-    meta: { param_name: param },
-    long_message,
-  });
+  return part === 'body'
+    ? new ClerkError('form_param_format_invalid', { meta: { param_name: param }, long_message: `${param} ${reason}.` })
+    : new ClerkError('form_param_value_invalid', { meta: { param_name: param }, long_message: `${param} is invalid` });
 }
 
-function checkUnsafe(part: Part, value: unknown): ClerkError | undefined {
+/** The error for the first NUL, lone surrogate, too deep or non-finite value in `value`, if any. */
+export function checkUnsafe(part: Part, value: unknown): ClerkError | undefined {
   const found = findUnsafeValue(value);
   if (!found) return undefined;
   const param = found.path[0] ?? (part === 'params' ? 'path' : part);
@@ -83,7 +86,8 @@ function checkIntegers(part: 'query' | 'body', schema: unknown, values: unknown)
     const given = (values as Record<string, unknown>)[name];
     for (const item of Array.isArray(given) ? given : [given]) {
       const n = typeof item === 'string' && item.trim() !== '' ? Number(item) : item;
-      if (typeof n === 'number' && (!Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n)))) {
+      // NaN ("abc") is the validator's to refuse; Infinity ("1e400") and integers past 2^53 are refused here.
+      if (typeof n === 'number' && !Number.isNaN(n) && (!Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n)))) {
         return refuse(part, name, `must be an integer from ${Number.MIN_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}`);
       }
     }

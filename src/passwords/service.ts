@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Executor } from '../db/database.js';
-import { inTransaction } from '../db/transaction.js';
 import { ClerkError, paramError } from '../http/clerk-error.js';
-import { readSettings } from '../instance/settings.js';
 import type { Clock } from '../lib/clock.js';
 import { assertNotLocked, attemptVerification } from '../lockout/service.js';
 import { defaultHasher, hashers, isPasswordHasherName } from './hashers/index.js';
@@ -134,7 +132,13 @@ export async function verifyUserPassword(deps: VerifyDeps, userId: string, passw
   if (result.outcome !== 'success') throw paramError('incorrect_password', 'password');
   const legacy = user.password_hasher !== defaultHasher.name || defaultHasher.needsRehash(user.password_digest);
   if (!legacy) return;
-  const upgrade = await hashing(lane, () => defaultHasher.hash(password));
+  let upgrade: string;
+  try {
+    upgrade = await hashing(lane, () => defaultHasher.hash(password));
+  } catch (error) {
+    if (error instanceof ClerkError) return; // the hashing queue is full (429): the password did verify; upgrade next time
+    throw error;
+  }
   await replacePasswordDigest(deps.db, userId, user.password_digest, { password_digest: upgrade, password_hasher: defaultHasher.name });
 }
 

@@ -20,6 +20,7 @@ import { preparePassword, removePassword, writeLane, type Lane } from '../passwo
 import type { PasswordPolicy } from '../passwords/policy.js';
 import { compileBodyValidator } from '../http/validator.js';
 import { validationError } from '../http/validation.js';
+import { checkUnsafe } from '../http/input-guards.js';
 import { insertNewUsers, type NewUserRecords } from './bulk/store.js';
 import { CreateUserBody, type CreateUserInput, type MetadataInput, type UpdateUserInput } from './schemas.js';
 import { recordUserDeleted, recordUserEvents, type UserEventDeps } from './events.js';
@@ -75,6 +76,9 @@ const checkCreateUserBody = compileBodyValidator<CreateUserInput>(CreateUserBody
  * answer with; returns the rows to insert. Uniqueness is the database's job, at insert time.
  */
 export async function prepareNewUser(deps: Pick<Deps, 'clock' | 'secretBox' | 'hibp'> & { db: Executor }, body: unknown, options: PrepareOptions = {}): Promise<PreparedUser> {
+  // What HTTP refuses before validation (NUL, lone surrogates, depth), refused for the import too.
+  const unsafe = checkUnsafe('body', body);
+  if (unsafe) throw unsafe;
   if (!checkCreateUserBody(body)) throw validationError(checkCreateUserBody.errors ?? [], 'body');
   const input = body;
   const errors = [...identifierListErrors(input), ...usernameErrors(input.username), ...nameErrors(input), ...metadataErrors(input)];
