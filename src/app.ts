@@ -1,4 +1,4 @@
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Deps } from './deps.js';
 import { ping } from './db/database.js';
@@ -33,7 +33,7 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}) {
     routerOptions: { maxParamLength: 256 },
     bodyLimit: 1024 * 1024,
     // One line per request from http/request-log.ts instead of Fastify's two, which log the raw URL.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Router and HTTP-parser errors (414, 431, undecodable paths) in Clerk's envelope too.
     frameworkErrors,
     clientErrorHandler,
