@@ -7,12 +7,13 @@ import { secretKeysCommand } from './secret-keys/cli.js';
 // `gatehouse <command>`: operations that run against the configured database (DATABASE_URL, or the
 // embedded one in GATEHOUSE_DATA_DIR, which only one process may open: stop the server first).
 
-const USAGE = `Usage: gatehouse <command>
+const USAGE = `Usage: gatehouse <command>   (from a checkout: npx gatehouse <command>)
 
 Commands:
-  import <file>         Create users from a JSON Lines, CSV, Auth0 or Firebase export, with the rules of
-                        POST /v1/users (gatehouse import --help for the options).
-  export                Write every user, secrets included, in the import format (gatehouse export --help).
+  import <file>         Create users from a Clerk, Auth0, Firebase or Supabase export, or Gatehouse's own
+                        JSON lines or CSV, with the rules of POST /v1/users (gatehouse import --help).
+  export                Write every user, secrets included, in the import format or as Clerk's CSV
+                        export (gatehouse export --help).
 
   Backend API secret keys (sk_live_…, sk_test_…: what clients send in "Authorization: Bearer"):
   keys list             List them: id, source (env, cli, dev), name, last four characters, created, revoked.
@@ -39,10 +40,14 @@ async function main(argv: string[]): Promise<number> {
   // Everything this process creates (PGlite's files, exports' rejects) is private to its owner (db/data-dir.ts).
   process.umask(0o077);
   const [name, ...args] = argv;
-  const command = name ? commands[name] : undefined;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
-    process.stderr.write(USAGE);
-    return name === undefined || name === '--help' || name === '-h' ? 0 : 2;
+    process.stderr.write(`gatehouse: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
   }
   return command(args);
 }

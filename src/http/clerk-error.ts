@@ -11,6 +11,8 @@ export interface ClerkErrorOptions {
   long_message?: string;
   /** Seconds, sent as the `Retry-After` header (429 too_many_requests). */
   retryAfter?: number;
+  /** Where Clerk answers a code with another status than its usual one (a missing image file: 400, not 422). */
+  status?: number;
 }
 
 /** One entry of Clerk's `errors` array. Do not rename the fields: they are the wire format. */
@@ -32,7 +34,7 @@ export class ClerkError extends Error {
     const entry = clerkErrorEntry(code, entryOptions);
     super(entry.long_message);
     this.name = 'ClerkError';
-    this.status = errorCodes[code].status;
+    this.status = options.status ?? errorCodes[code].status;
     this.entries = [entry];
     this.retryAfter = retryAfter;
   }

@@ -34,17 +34,28 @@ const SessionSettings = Type.Object(
   },
   { additionalProperties: false },
 );
+const OrganizationSettings = Type.Object(
+  {
+    // 0 means unlimited, as in Clerk's organization settings.
+    max_allowed_memberships: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    create_organizations_limit: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    admin_delete_enabled: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
 const SettingsSchema = Type.Object({
   object: Type.Literal('gatehouse_settings'),
   password_settings: PasswordSettings,
   lockout: LockoutSettings,
   sessions: SessionSettings,
+  organization_settings: OrganizationSettings,
 });
 const SettingsBody = Type.Object(
   {
     password_settings: Type.Optional(Type.Partial(PasswordSettings)),
     lockout: Type.Optional(Type.Partial(LockoutSettings)),
     sessions: Type.Optional(Type.Partial(SessionSettings)),
+    organization_settings: Type.Optional(Type.Partial(OrganizationSettings)),
   },
   { additionalProperties: false },
 );

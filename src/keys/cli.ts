@@ -12,9 +12,13 @@ but stays in the JWKS until every token it signed has expired. "gatehouse keys r
 `;
 
 export async function signingKeysCommand(args: string[]): Promise<number> {
+  if (args[0] === '--help' || args[0] === '-h') {
+    process.stdout.write(SIGNING_KEYS_USAGE);
+    return 0;
+  }
   if (args.length !== 1 || args[0] !== 'rotate') {
     process.stderr.write(SIGNING_KEYS_USAGE);
-    return args[0] === '--help' || args[0] === '-h' ? 0 : 2;
+    return 2;
   }
   const deps = await createDeps(loadConfig());
   try {

@@ -23,9 +23,14 @@ const date = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString
 
 export async function secretKeysCommand(args: string[]): Promise<number> {
   const [action, ...rest] = args;
+  if (action === '--help' || action === '-h') {
+    process.stdout.write(SECRET_KEYS_USAGE);
+    return 0;
+  }
   if (action !== 'list' && action !== 'create' && action !== 'revoke') {
-    process.stderr.write(SECRET_KEYS_USAGE);
-    return action === '--help' || action === '-h' ? 0 : 2;
+    const what = action === undefined ? 'which keys command?' : `unknown command "${action}"`;
+    process.stderr.write(`gatehouse keys: ${what}\n\n${SECRET_KEYS_USAGE}`);
+    return 2;
   }
   let parsed;
   try {

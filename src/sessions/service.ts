@@ -7,6 +7,7 @@ import { readSettings } from '../instance/settings.js';
 import { signToken } from '../keys/service.js';
 import { newId } from '../lib/ids.js';
 import { assertNotLocked } from '../lockout/service.js';
+import { defaultActiveOrganization, organizationClaims } from '../organizations/members/active-organization.js';
 import { userSnapshots, type UserEventDeps } from '../users/events.js';
 import { recordEvents } from '../webhooks/record.js';
 import { serializeSession } from './serialize.js';
@@ -77,6 +78,8 @@ export async function createSession(deps: SessionDeps, userId: string, keyEnviro
       user_id: userId,
       client_id: newId('client', now),
       status: 'active',
+      // Clerk: the organization the user last had active (or last joined) is active in the next session.
+      last_active_organization_id: await defaultActiveOrganization(db, userId),
       last_active_at: now,
       expire_at: expireAt,
       abandon_at: Math.max(expireAt, now + ABANDON_AFTER_MS),
@@ -162,7 +165,10 @@ export async function createSessionToken(deps: SessionDeps, id: string, expiresI
     nbf: iat - 10,
     sid: session.id,
     sub: session.user_id,
-    v: 2,
+    // The active organization, as the 2025-03-12 era's (v1) tokens carry it: org_id, org_role, org_slug,
+    // org_permissions, only while the user is still a member. @clerk/backend reads these claims when the
+    // token has no `v: 2` (whose organization claim is the compact `o`).
+    ...(session.last_active_organization_id ? await organizationClaims(deps.db, session.user_id, session.last_active_organization_id) : {}),
   };
   const jwt = await signToken(deps, claims);
   await touchSessionActivity(deps.db, session, now, dayOf(now));

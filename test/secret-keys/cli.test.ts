@@ -51,9 +51,9 @@ test('gatehouse keys', async (t) => {
   await t.test('gatehouse --help tells secret keys and the signing key apart', async () => {
     const help = await cli('--help');
     assert.equal(help.code, 0);
-    assert.match(help.stderr, /keys create/);
-    assert.match(help.stderr, /keys revoke <id>/);
-    assert.match(help.stderr, /signing-keys rotate/);
-    assert.match(help.stderr, /keys rotate\s+The same as signing-keys rotate/);
+    assert.match(help.stdout, /keys create/);
+    assert.match(help.stdout, /keys revoke <id>/);
+    assert.match(help.stdout, /signing-keys rotate/);
+    assert.match(help.stdout, /keys rotate\s+The same as signing-keys rotate/);
   });
 });

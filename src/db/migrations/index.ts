@@ -7,6 +7,11 @@ import * as m0006 from './0006_events.js';
 import * as m0007 from './0007_email_outbox.js';
 import * as m0010 from './0010_secret_key_sources.js';
 import * as m0011 from './0011_encryption_key_check.js';
+import * as m0022 from './0022_organizations.js';
+import * as m0023 from './0023_invitations.js';
+import * as m0024 from './0024_images.js';
+import * as m0025 from './0025_session_active_organization.js';
+import * as m0026 from './0026_row_counts.js';
 
 /**
  * Forward-only migrations, in order. A migration that has shipped is never edited: add a new file
@@ -21,4 +26,9 @@ export const migrations: Record<string, Migration> = {
   '0007_email_outbox': m0007,
   '0010_secret_key_sources': m0010,
   '0011_encryption_key_check': m0011,
+  '0022_organizations': m0022,
+  '0023_invitations': m0023,
+  '0024_images': m0024,
+  '0025_session_active_organization': m0025,
+  '0026_row_counts': m0026,
 };
