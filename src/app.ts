@@ -1,4 +1,4 @@
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Deps } from './deps.js';
@@ -6,7 +6,12 @@ import { ping } from './db/database.js';
 import { installSecretKeyAuth } from './http/auth.js';
 import { installErrorHandler } from './http/errors.js';
 import type { FastifyTypebox } from './http/fastify.js';
+import { clientErrorHandler, frameworkErrors } from './http/client-errors.js';
+import { installInputGuards } from './http/input-guards.js';
 import { installJson } from './http/json.js';
+import { installRequestLog } from './http/request-log.js';
+import { installRouteCatalogue } from './http/route-catalogue.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { installValidator } from './http/validator.js';
 import { emailAddressesRoutes } from './email-addresses/routes.js';
 import { instanceRoutes } from './instance/routes.js';
@@ -40,10 +45,19 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}) {
     // Clerk's SDK sends ids in paths verbatim; long ids get a clear 404, not a router error.
     routerOptions: { maxParamLength: 256 },
     bodyLimit: 1024 * 1024,
+    // One line per request from http/request-log.ts instead of Fastify's two, which log the raw URL.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Router and HTTP-parser errors (414, 431, undecodable paths) in Clerk's envelope too.
+    frameworkErrors,
+    clientErrorHandler,
     ...options,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  installRouteCatalogue(app);
+  installSecurityHeaders(app);
+  installRequestLog(app);
   installJson(app);
+  installInputGuards(app);
   installValidator(app);
   installErrorHandler(app);
 

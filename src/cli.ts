@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig } from './config.js';
-import { createDeps } from './deps.js';
+import { ConfigError } from './config.js';
 import { exportCommand, importCommand } from './import/cli.js';
-import { rotateSigningKey } from './keys/service.js';
+import { signingKeysCommand } from './keys/cli.js';
+import { secretKeysCommand } from './secret-keys/cli.js';
 
 // `gatehouse <command>`: operations that run against the configured database (DATABASE_URL, or the
 // embedded one in GATEHOUSE_DATA_DIR, which only one process may open: stop the server first).
@@ -10,12 +10,20 @@ import { rotateSigningKey } from './keys/service.js';
 const USAGE = `Usage: gatehouse <command>   (from a checkout: npx gatehouse <command>)
 
 Commands:
-  import <file>  Create users from a Clerk, Auth0, Firebase or Supabase export, or Gatehouse's own JSON
-                 lines or CSV, with the rules of POST /v1/users (gatehouse import --help for the options).
-  export         Write every user, secrets included, in the import format or as Clerk's CSV export
-                 (gatehouse export --help).
-  keys rotate    Add a new session-token signing key. The old key signs no more tokens but stays in
-                 the JWKS until every token it signed has expired.
+  import <file>         Create users from a Clerk, Auth0, Firebase or Supabase export, or Gatehouse's own
+                        JSON lines or CSV, with the rules of POST /v1/users (gatehouse import --help).
+  export                Write every user, secrets included, in the import format or as Clerk's CSV
+                        export (gatehouse export --help).
+
+  Backend API secret keys (sk_live_…, sk_test_…: what clients send in "Authorization: Bearer"):
+  keys list             List them: id, source (env, cli, dev), name, last four characters, created, revoked.
+  keys create           Create one and print it once (--name <name>, --test for an sk_test_ key).
+  keys revoke <id>      Revoke one: every running server refuses it within 2 seconds.
+
+  Session-token signing key (RS256, published at /v1/jwks; not a secret key):
+  signing-keys rotate   Add a new signing key. The old key signs no more tokens but stays in the JWKS
+                        until every token it signed has expired.
+  keys rotate           The same as signing-keys rotate (its older name, kept for existing scripts).
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -23,27 +31,14 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, Command> = {
   import: importCommand,
   export: exportCommand,
-  async keys(args) {
-    if (args[0] === '--help' || args[0] === '-h') {
-      process.stdout.write(USAGE);
-      return 0;
-    }
-    if (args[0] !== 'rotate') {
-      process.stderr.write(`gatehouse keys: ${args[0] === undefined ? 'which keys command?' : `unknown command "${args[0]}"`}\n\n${USAGE}`);
-      return 2;
-    }
-    const deps = await createDeps(loadConfig());
-    try {
-      const kid = await rotateSigningKey(deps);
-      process.stdout.write(`New signing key ${kid}. Running servers sign with it from their next token.\n`);
-      return 0;
-    } finally {
-      await deps.db.destroy();
-    }
-  },
+  // `keys rotate` predates the secret-key commands and rotates the signing key; it stays as an alias.
+  keys: (args) => (args[0] === 'rotate' ? signingKeysCommand(args) : secretKeysCommand(args)),
+  'signing-keys': signingKeysCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
+  // Everything this process creates (PGlite's files, exports' rejects) is private to its owner (db/data-dir.ts).
+  process.umask(0o077);
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE);

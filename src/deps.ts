@@ -1,7 +1,6 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
+import { restrictPermissions } from './db/data-dir.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase, type Db, type DatabaseTarget } from './db/database.js';
 import { ensureSigningKey } from './keys/service.js';
@@ -11,7 +10,8 @@ import { configureHashers } from './passwords/hashers/index.js';
 import { configureEmail, emailSettingsFrom } from './email/settings.js';
 import { createHibpCheck, type HibpCheck } from './passwords/hibp.js';
 import { systemClock, type Clock } from './lib/clock.js';
-import { createSecretBox, deriveKey, type SecretBox } from './lib/secret-box.js';
+import { createSecretBox, type SecretBox } from './lib/secret-box.js';
+import { checkEncryptionKey, loadEncryptionKey } from './encryption-key/service.js';
 import { loadKeyRing, type KeyRing } from './secret-keys/service.js';
 
 /** Everything a service may need, built once in createDeps: the composition root. */
@@ -35,43 +35,35 @@ export function databaseTarget(config: Config): DatabaseTarget {
     : { kind: 'pglite', dataDir: path.join(config.dataDir, 'pgdata') };
 }
 
-/**
- * The key that seals secrets at rest: GATEHOUSE_ENCRYPTION_KEY, or one generated on first start and
- * kept in `<dataDir>/encryption-key` (mode 0600) for development.
- */
-async function loadEncryptionKey(config: Config): Promise<Buffer> {
-  if (config.encryptionKey) return deriveKey(config.encryptionKey);
-  const file = path.join(config.dataDir, 'encryption-key');
-  let material = (await fs.readFile(file, 'utf8').catch(() => '')).trim();
-  if (!material) {
-    material = randomBytes(32).toString('hex');
-    await fs.mkdir(config.dataDir, { recursive: true });
-    await fs.writeFile(file, `${material}\n`, { mode: 0o600 });
-  }
-  return deriveKey(material);
-}
-
 export interface CreateDepsOptions {
   /** An already opened database (tests); otherwise opened from the config. */
   db?: Db;
   clock?: Clock;
   encryptionKey?: Buffer;
+  /** Where start-up warnings go (the generated encryption key on PostgreSQL); standard error by default. */
+  warn?: (message: string) => void;
 }
 
 export async function createDeps(config: Config, options: CreateDepsOptions = {}): Promise<Deps> {
+  if (!options.db) await restrictPermissions(config.dataDir); // files of older versions, made world-readable
+  // Before the database opens: a start refused for its key touches nothing.
+  const key = options.encryptionKey ?? (await loadEncryptionKey(config, options.warn ?? ((m) => process.stderr.write(`${m}\n`))));
   const db = options.db ?? (await openDatabase(databaseTarget(config)));
-  await migrateToLatest(db);
-  const [instance, keys, settings, key] = await Promise.all([
-    loadInstance(db),
-    loadKeyRing(db),
-    loadSettingsCache(db),
-    options.encryptionKey ?? loadEncryptionKey(config),
-  ]);
-  configureHashers({ bcryptPepper: config.bcryptPepper });
-  configureEmail(emailSettingsFrom(config));
   const secretBox = createSecretBox(key);
   const clock = options.clock ?? systemClock;
-  await ensureSigningKey({ db, clock, secretBox });
+  let loaded;
+  try {
+    await migrateToLatest(db);
+    await checkEncryptionKey(db, secretBox, clock.now()); // a wrong key refuses to start, naming GATEHOUSE_ENCRYPTION_KEY
+    loaded = await Promise.all([loadInstance(db), loadKeyRing(db, { envKey: config.secretKey }), loadSettingsCache(db)]);
+    await ensureSigningKey({ db, clock, secretBox });
+  } catch (error) {
+    if (!options.db) await db.destroy(); // a refused start releases the data dir at once
+    throw error;
+  }
+  const [instance, keys, settings] = loaded;
+  configureHashers({ bcryptPepper: config.bcryptPepper });
+  configureEmail(emailSettingsFrom(config));
   return {
     db,
     config,

@@ -4,10 +4,13 @@ import { createDeps } from './deps.js';
 import { startEmailDelivery } from './email/delivery.js';
 import { startWebhookDelivery } from './webhooks/delivery/worker.js';
 import { logger } from './logger.js';
-import { ensureDevSecretKey, registerSecretKey } from './secret-keys/service.js';
+import { closeHashLoops } from './passwords/service.js';
+import { reconcileSecretKeys } from './secret-keys/service.js';
 
 /** Process entry: config, database, migrations, listen; close with grace on SIGTERM/SIGINT. */
 async function main() {
+  // Everything this process creates (PGlite's files included) is private to its owner (db/data-dir.ts).
+  process.umask(0o077);
   let config;
   try {
     config = loadConfig();
@@ -21,9 +24,10 @@ async function main() {
   const log = logger(config.logLevel);
   const deps = await createDeps(config);
   const now = deps.clock.now();
-  const devKey = config.secretKey ? undefined : await ensureDevSecretKey(deps.db, config.dataDir, now);
-  if (config.secretKey) await registerSecretKey(deps.db, config.secretKey, now);
+  // Secret keys: the environment's, the CLI's, or the development key (README, "Security").
+  const { devKey } = await reconcileSecretKeys(deps.db, { envKey: config.secretKey, dataDir: config.dataDir }, now);
   await deps.keys.reload();
+  const stopKeyPolling = deps.keys.poll();
 
   const app = await buildApp(deps, { loggerInstance: log, requestTimeout: 30_000 });
   const address = await app.listen({ port: config.port, host: config.host });
@@ -62,6 +66,8 @@ async function main() {
       await app.close();
       // Requests to receivers get 5 s to finish; the rest are given back untried, for the next start.
       await Promise.all([webhooks.stop(5000), emails?.stop()]);
+      stopKeyPolling();
+      await closeHashLoops();
       await deps.db.destroy();
       clearTimeout(force);
       process.exit(0);

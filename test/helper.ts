@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
+import type { FastifyServerOptions } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -44,9 +45,31 @@ export async function createTestSchema(t: TestContext, url: string): Promise<str
   return schema;
 }
 
-async function freshPostgresSchema(t: TestContext, url: string): Promise<Db> {
+async function freshPostgresSchema(t: TestContext, url: string): Promise<{ db: Db; schema: string }> {
   const schema = await createTestSchema(t, url);
-  return openDatabase({ kind: 'postgres', url, schema: `${schema},public` });
+  return { db: await openDatabase({ kind: 'postgres', url, schema: `${schema},public` }), schema };
+}
+
+/**
+ * A fresh database for this test file (destroyed by the caller), and `connectAgain` for a second, independent
+ * connection to the same data, as a second server process would have: another pool on the same schema on
+ * PostgreSQL; on PGlite, which is one process by design, the same database.
+ */
+export async function openTestDatabase(t: TestContext): Promise<{ db: Db; connectAgain(): Promise<Db> }> {
+  if (!TEST_DATABASE_URL) {
+    const db = await openDatabase({ kind: 'pglite' });
+    return { db, connectAgain: async () => db };
+  }
+  const url = TEST_DATABASE_URL;
+  const { db, schema } = await freshPostgresSchema(t, url);
+  return {
+    db,
+    async connectAgain() {
+      const again = await openDatabase({ kind: 'postgres', url, schema: `${schema},public` });
+      t.after(() => again.destroy());
+      return again;
+    },
+  };
 }
 
 /**
@@ -84,6 +107,8 @@ export interface TestApp {
   deps: Deps;
   /** Authorization header for the test secret key. */
   auth: { authorization: string };
+  /** The key this database's secrets are sealed with: a second createDeps on it must use the same. */
+  encryptionKey?: Buffer;
 }
 
 /** Per test app, what must stop before its app and database close (background workers). */
@@ -105,30 +130,29 @@ export async function buildTestApp(
     /** A database another process (the CLI) already wrote, instead of a fresh one (see cliDatabase). */
     target?: DatabaseTarget;
     encryptionKey?: Buffer;
+    /** Fastify options for the app (a logger to capture, say); no logger by default. */
+    appOptions?: FastifyServerOptions;
   } = {},
 ): Promise<TestApp> {
   const db = options.target
     ? await openDatabase(options.target)
     : TEST_DATABASE_URL
-      ? await freshPostgresSchema(t, TEST_DATABASE_URL)
+      ? (await freshPostgresSchema(t, TEST_DATABASE_URL)).db
       : await openDatabase({ kind: 'pglite' });
   // `env`: more configuration (SMTP_URL, webhook settings…), as the server would read it.
   const config = loadConfig({ LOG_LEVEL: 'silent', GATEHOUSE_DATA_DIR: '/nonexistent-gatehouse-test', ...options.env });
-  const deps = await createDeps(config, {
-    db,
-    clock: options.clock ?? systemClock,
-    encryptionKey: options.encryptionKey ?? randomBytes(32),
-  });
+  const encryptionKey = options.encryptionKey ?? randomBytes(32);
+  const deps = await createDeps(config, { db, clock: options.clock ?? systemClock, encryptionKey });
   await registerSecretKey(db, SECRET_KEY, Date.now());
   await deps.keys.reload();
-  const app = await buildApp(deps, { logger: false });
+  const app = await buildApp(deps, options.appOptions ?? { logger: false });
   const stops: (() => Promise<void>)[] = [];
   t.after(async () => {
     for (const stop of stops.reverse()) await stop();
     await app.close();
     await db.destroy();
   });
-  const ctx: TestApp = { app, deps, auth: { authorization: `Bearer ${SECRET_KEY}` } };
+  const ctx: TestApp = { app, deps, auth: { authorization: `Bearer ${SECRET_KEY}` }, encryptionKey };
   stopsBeforeClose.set(ctx, stops);
   return ctx;
 }

@@ -4,7 +4,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { CompiledQuery, Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient, type Transaction } from 'kysely';
 import pg from 'pg';
+import { lockDataDir } from './data-dir.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { PrivateNodeFS } from './private-nodefs.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -41,15 +43,27 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
     directPools.set(db, pool);
     return db;
   }
-  if (target.dataDir) await fs.mkdir(path.dirname(target.dataDir), { recursive: true });
-  const pglite = await PGlite.create({
-    ...(target.dataDir ? { dataDir: target.dataDir } : {}),
-    extensions: { pg_trgm },
-    parsers: { [INT8_OID]: parseInt8 },
-  });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  pglites.set(db, pglite);
-  return db;
+  let release: (() => void) | undefined;
+  if (target.dataDir) {
+    await fs.mkdir(path.dirname(target.dataDir), { recursive: true, mode: 0o700 });
+    release = lockDataDir(target.dataDir); // one process per embedded database (db/data-dir.ts)
+  }
+  try {
+    const pglite = await PGlite.create({
+      ...(target.dataDir ? { fs: new PrivateNodeFS(target.dataDir) } : {}),
+      extensions: { pg_trgm },
+      parsers: { [INT8_OID]: parseInt8 },
+    });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, release) });
+    // Kysely starts its driver at the first query, and destroy() skips a driver never started: start it now,
+    // so that destroy() always closes PGlite and releases the lock.
+    await sql`select 1`.execute(db);
+    pglites.set(db, pglite);
+    return db;
+  } catch (error) {
+    release?.();
+    throw error;
+  }
 }
 
 /** The PGlite behind each embedded Kysely root: listen()'s way in. */

@@ -17,12 +17,16 @@ import {
  * borrower at a time (a transaction holds it until commit or rollback); everyone else waits in line.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  /** `onClose` runs after the database is closed (db.destroy()): it releases the data dir's lock. */
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly onClose?: () => void,
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pglite);
+    return new PGliteDriver(this.pglite, this.onClose);
   }
   createIntrospector(db: Kysely<unknown>) {
     return new PostgresIntrospector(db);
@@ -36,7 +40,10 @@ class PGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private readonly connection: PGliteConnection;
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly onClose?: () => void,
+  ) {
     this.connection = new PGliteConnection(pglite);
   }
 
@@ -71,7 +78,11 @@ class PGliteDriver implements Driver {
   }
 
   async destroy() {
-    await this.pglite.close();
+    try {
+      await this.pglite.close();
+    } finally {
+      this.onClose?.();
+    }
   }
 }
 

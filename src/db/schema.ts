@@ -13,9 +13,16 @@ export interface SecretKeysTable {
   id: string;
   /** SHA-256 of the key, hex. The key itself is never stored. */
   key_hash: string;
+  /** Where the key came from (migration 0010): GATEHOUSE_SECRET_KEY, `gatehouse keys create`, or the development key. */
+  source: SecretKeySource;
+  name: string | null;
+  /** The key's last four characters, for `gatehouse keys list`. */
+  last4: string | null;
   created_at: number;
   revoked_at: number | null;
 }
+
+export type SecretKeySource = 'env' | 'cli' | 'dev';
 
 export interface UsersTable {
   id: string;
@@ -222,6 +229,13 @@ export interface WebhookAttemptsTable {
   created_at: number;
 }
 
+/** One row (migration 0011): a value sealed with the encryption key, to detect a start with another key. */
+export interface EncryptionKeyCheckTable {
+  id: Generated<number>;
+  sealed: string;
+  created_at: number;
+}
+
 export interface OrganizationsTable {
   id: string;
   name: string;
@@ -331,6 +345,7 @@ export interface RowCountsTable {
 }
 
 export interface Database {
+  encryption_key_check: EncryptionKeyCheckTable;
   events: EventsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
@@ -362,6 +377,7 @@ export type PhoneNumberRow = Selectable<PhoneNumbersTable>;
 export type Web3WalletRow = Selectable<Web3WalletsTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
+export type SecretKeyRow = Selectable<SecretKeysTable>;
 export type OrganizationRow = Selectable<OrganizationsTable>;
 export type OrganizationMembershipRow = Selectable<OrganizationMembershipsTable>;
 export type OrganizationInvitationRow = Selectable<OrganizationInvitationsTable>;

@@ -9,6 +9,8 @@ export interface ClerkErrorOptions {
   meta?: ClerkErrorMeta;
   message?: string;
   long_message?: string;
+  /** Seconds, sent as the `Retry-After` header (429 too_many_requests). */
+  retryAfter?: number;
   /** Where Clerk answers a code with another status than its usual one (a missing image file: 400, not 422). */
   status?: number;
 }
@@ -25,13 +27,16 @@ export interface ClerkErrorEntry {
 export class ClerkError extends Error {
   readonly status: number;
   readonly entries: ClerkErrorEntry[];
+  readonly retryAfter: number | undefined;
 
   constructor(code: ErrorCode, options: ClerkErrorOptions = {}) {
-    const entry = clerkErrorEntry(code, options);
+    const { retryAfter, ...entryOptions } = options;
+    const entry = clerkErrorEntry(code, entryOptions);
     super(entry.long_message);
     this.name = 'ClerkError';
     this.status = options.status ?? errorCodes[code].status;
     this.entries = [entry];
+    this.retryAfter = retryAfter;
   }
 
   /** Several errors in one response, as Clerk returns for a form with several bad fields. */

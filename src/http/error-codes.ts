@@ -1,5 +1,5 @@
 // Every error code a client can see, with its HTTP status and Clerk's default wording
-// (clerk-docs data/api_errors.json, 2025-05; see ../shared/CLERK-BEHAVIOUR.md §2).
+// (clerk-docs data/api_errors.json, 2025-05).
 // Do not rename the codes: they are the wire contract that @clerk/backend callers match on.
 // `long` may use `{param}`, filled from meta.param_name.
 export const errorCodes = {
@@ -99,6 +99,16 @@ export const errorCodes = {
   totp_disabled: { status: 400, message: 'TOTP is disabled', long: 'This user does not have TOTP enabled in their account' },
   totp_incorrect_code: { status: 422, message: 'incorrect TOTP', long: 'The provided TOTP code is incorrect' },
   totp_invalid_length: { status: 422, message: 'invalid length', long: 'The provided TOTP code must be 6 characters long.' },
+  too_many_requests: { status: 429, message: 'Too many requests', long: 'Too many requests, retry later' },
+  // Gatehouse's own codes for what Node's HTTP parser refuses before a route is found; Clerk's wording unknown.
+  request_uri_too_long: { status: 414, message: 'Request URI too long', long: 'The request URI is longer than the server accepts.' },
+  request_timeout: { status: 408, message: 'Request timeout', long: 'The request was not received in time.' },
+  malformed_request: { status: 400, message: 'Malformed request', long: 'The request is not valid HTTP.' },
+  request_header_fields_too_large: {
+    status: 431,
+    message: 'Request header fields too large',
+    long: 'The request headers are larger than the server accepts.',
+  },
   // Organizations (AE25/AE26 organizations.go, users.go). `long` texts with <…> are filled by the service.
   organization_creator_not_found: { status: 400, message: 'creator not found', long: 'No users found with id {param}.' },
   user_create_organization_not_enabled: {

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ClerkError } from './clerk-error.js';
 import { validationError } from './validation.js';
+// The request.failure decoration this handler fills (installRequestLog declares it).
+import type {} from './request-log.js';
 
 /** Clerk's trace ids are 32 lowercase hex digits. */
-function traceId(): string {
+export function traceId(): string {
   return randomBytes(16).toString('hex');
 }
 
@@ -34,9 +36,12 @@ export function installErrorHandler(app: FastifyInstance): void {
     const clerk_trace_id = traceId();
     const known = toClerkError(error);
     if (known) {
+      request.failure = { code: known.entries[0]!.code, clerk_trace_id };
+      if (known.retryAfter !== undefined) reply.header('retry-after', String(known.retryAfter));
       return reply.status(known.status).send({ errors: known.entries, clerk_trace_id });
     }
-    request.log.error({ err: error, clerk_trace_id }, 'unexpected error');
+    // The cause goes into the request's one log line (http/request-log.ts), through logger.ts#safeError.
+    request.failure = { code: 'internal_clerk_error', clerk_trace_id, error };
     const internal = new ClerkError('internal_clerk_error');
     return reply.status(500).send({ errors: internal.entries, clerk_trace_id });
   });
@@ -45,6 +50,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     const error = new ClerkError('resource_not_found', {
       long_message: `No route matches ${request.method} ${request.url.split('?')[0]}.`,
     });
-    return reply.status(404).send({ errors: error.entries, clerk_trace_id: traceId() });
+    const clerk_trace_id = traceId();
+    request.failure = { code: 'resource_not_found', clerk_trace_id };
+    return reply.status(404).send({ errors: error.entries, clerk_trace_id });
   });
 }

@@ -1,5 +1,34 @@
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
+import { containsText } from '../lib/json-inspect.js';
+import { ClerkError } from './clerk-error.js';
+
+// Bodies are decoded strictly: invalid UTF-8 is an error, never U+FFFD stored in its place.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** Rejects __proto__ and constructor.prototype keys (prototype poisoning through metadata). */
+const parseJson = (text: string) => secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+
+/**
+ * A body that is not UTF-8: 422 naming the top-level parameter whose text holds the bad bytes (found by
+ * decoding leniently and looking for the replacement character), or 400 when that cannot be told.
+ */
+function invalidUtf8(body: Buffer): ClerkError {
+  let parsed: unknown;
+  try {
+    parsed = parseJson(new TextDecoder('utf-8').decode(body));
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+    for (const [param, value] of Object.entries(parsed)) {
+      if (containsText({ [param]: value }, '\uFFFD')) {
+        return new ClerkError('form_param_format_invalid', { meta: { param_name: param }, long_message: `${param} is not valid UTF-8.` });
+      }
+    }
+  }
+  return new ClerkError('request_body_invalid', { long_message: 'The request body is not valid UTF-8.' });
+}
 
 /**
  * JSON in and out the way @clerk/backend needs it:
@@ -12,12 +41,16 @@ export function installJson(app: FastifyInstance): void {
   // JSON is the only body type the API takes. Fastify also parses text/plain by default, which would
   // turn a mislabelled body into a string and a confusing 422; without it, it is 415 unsupported_content_type.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = String(body);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      return done(invalidUtf8(body as Buffer), undefined);
+    }
     if (text.trim() === '') return done(null, {});
     try {
-      // Rejects __proto__ and constructor.prototype keys (prototype poisoning through metadata).
-      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      done(null, parseJson(text));
     } catch (error) {
       const bad = error as Error & { statusCode?: number };
       bad.statusCode = 400;

@@ -14,6 +14,7 @@ import { prepareImportRow } from '../users/bulk/import-row.js';
 import { explainErrors } from './explain.js';
 import { openSource, type ImportFormat, type SourceRecord } from './formats.js';
 import type { FirebaseHashParameters } from './providers/firebase.js';
+import { importLane } from '../passwords/service.js';
 
 // `gatehouse import`: read users from a file, validate each with prepareNewUser (every rule of
 // POST /v1/users), write them in batches (users/bulk-service), and account for every line: inserted,
@@ -195,7 +196,7 @@ export async function runImport(
     }
     try {
       // The rules of POST /v1/users (prepareNewUser), and the line's `gatehouse` key when it has one.
-      batch.rows.push(await prepareImportRow(deps, record.body, { passwordPolicy }));
+      batch.rows.push(await prepareImportRow(deps, record.body, { passwordPolicy, lane: importLane }));
       batch.origins.push(origin);
     } catch (error) {
       if (!(error instanceof ClerkError)) throw error;

@@ -7,19 +7,27 @@ function isPlainObject(v: unknown): v is JsonObject {
 
 /**
  * Clerk's metadata merge (PATCH /users/{id}/metadata): nested objects merge, `null` removes a key at any
- * depth, arrays and scalars replace. Neither input is mutated.
+ * depth, arrays and scalars replace. Neither input is mutated. Iterative, with its own stack: a patch
+ * nested thousands of levels deep merges without overflowing the call stack (HTTP refuses such patches
+ * anyway, http/input-guards.ts).
  */
 export function deepMerge(target: JsonObject, patch: JsonObject): JsonObject {
-  const out: JsonObject = { ...target };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) {
-      delete out[key];
-    } else if (isPlainObject(value)) {
-      const current = out[key];
-      out[key] = deepMerge(isPlainObject(current) ? current : {}, value);
-    } else {
-      out[key] = value;
+  const root: JsonObject = { ...target };
+  const work: { out: JsonObject; patch: JsonObject }[] = [{ out: root, patch }];
+  while (work.length > 0) {
+    const { out, patch: current } = work.pop()!;
+    for (const [key, value] of Object.entries(current)) {
+      if (value === null) {
+        delete out[key];
+      } else if (isPlainObject(value)) {
+        const existing = out[key];
+        const merged: JsonObject = isPlainObject(existing) ? { ...existing } : {};
+        out[key] = merged;
+        work.push({ out: merged, patch: value });
+      } else {
+        out[key] = value;
+      }
     }
   }
-  return out;
+  return root;
 }

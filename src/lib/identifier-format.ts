@@ -1,4 +1,4 @@
-// Format rules for identifiers, as Clerk applies them (../shared/CLERK-BEHAVIOUR.md §3; clerk/cli
+// Format rules for identifiers, as Clerk applies them (clerk/cli
 // checks.ts mirrors clerk_go's validators). Each check returns a reason string, or undefined when fine.
 
 // TLDs that can never receive mail (RFC 2606, RFC 6761, RFC 6762, ICANN's .internal).

@@ -1,10 +1,10 @@
 import type { Executor } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import { paramError, ClerkError } from '../http/clerk-error.js';
-import { readSettings } from '../instance/settings.js';
 import type { Clock } from '../lib/clock.js';
 import type { SecretBox } from '../lib/secret-box.js';
-import { assertNotLocked, recordFailedVerification, recordSuccessfulVerification } from '../lockout/service.js';
+import { assertNotLocked, attemptVerification, type AttemptOutcome } from '../lockout/service.js';
+import { hashingAll, userLane, type Lane } from '../passwords/service.js';
 import { recordUserEvents, type UserEventDeps } from '../users/events.js';
 import { findBackupCode, hashBackupCodes, InvalidBackupCodeError } from './backup-codes.js';
 import {
@@ -32,10 +32,10 @@ export function prepareTotpSecret(secretBox: SecretBox, secret: string | null): 
   return secretBox.seal(secret.replace(/[\s=]/g, '').toUpperCase());
 }
 
-/** Hashes imported backup codes (plain or bcrypt digests) for storage. */
-export async function prepareBackupCodes(codes: string[]): Promise<string[]> {
+/** Hashes imported backup codes (plain or bcrypt digests) for storage, through the hashing limiter. */
+export async function prepareBackupCodes(codes: string[], lane: Lane): Promise<string[]> {
   try {
-    return await hashBackupCodes(codes);
+    return await hashBackupCodes(codes, (tasks) => hashingAll(lane, tasks));
   } catch (error) {
     if (!(error instanceof InvalidBackupCodeError)) throw error;
     throw paramError('form_param_format_invalid', 'backup_codes', `backup_codes: ${error.message}`);
@@ -56,25 +56,22 @@ function userNotFound(userId: string) {
 
 /**
  * POST /v1/users/{id}/verify_totp: a 6-digit TOTP code (±1 step of skew, never twice for the same
- * step) or one of the user's backup codes (used up by verifying it). Failures count towards lockout.
+ * step) or one of the user's backup codes (used up by verifying it). One attempt under the lockout
+ * (lockout/service#attemptVerification): counted before it is checked. A replay of a code that was just
+ * accepted is refused but not counted: it is not a guess.
  */
 export async function verifyTotpOrBackupCode(deps: MfaDeps, userId: string, rawCode: string): Promise<CodeType> {
   const user = await findMfaCredentials(deps.db, userId);
   if (!user) throw userNotFound(userId);
-  assertNotLocked(user, deps.clock.now());
+  assertNotLocked(user, deps.clock.now()); // early, for the clearer answer; the reservation checks again, atomically
   const backupCodes = user.backup_codes ?? [];
   if (user.totp_secret === null && backupCodes.length === 0) throw new ClerkError('totp_disabled');
   const code = rawCode.replace(/\s+/g, '');
   if (backupCodes.length === 0 && code.length !== 6) throw paramError('totp_invalid_length', 'code');
 
-  const type = await matchCode(deps, user, code, backupCodes);
-  if (!type) {
-    const { lockout } = await readSettings(deps.db);
-    await recordFailedVerification(deps.db, userId, lockout, deps.clock.now());
-    throw paramError('totp_incorrect_code', 'code');
-  }
-  await recordSuccessfulVerification(deps.db, userId);
-  return type;
+  const result = await attemptVerification(deps, user, () => matchCode(deps, user, code, backupCodes));
+  if (result.outcome !== 'success') throw paramError('totp_incorrect_code', 'code');
+  return result.value;
 }
 
 async function matchCode(
@@ -82,20 +79,26 @@ async function matchCode(
   user: { id: string; totp_secret: string | null; totp_last_used_step: number | null },
   code: string,
   backupCodes: string[],
-): Promise<CodeType | undefined> {
+): Promise<AttemptOutcome<CodeType>> {
+  let replay = false;
   if (user.totp_secret !== null && /^\d{6}$/.test(code)) {
     const secret = parseTotpSecret(deps.secretBox.open(user.totp_secret));
-    const result = verifyTotp(secret, code, deps.clock.now(), user.totp_last_used_step);
-    if (result.ok && (await markTotpStepUsed(deps.db, user.id, result.step))) return 'totp';
-  }
-  if (backupCodes.length > 0) {
-    const index = await findBackupCode(backupCodes, code);
-    if (index >= 0) {
-      const remaining = backupCodes.filter((_, i) => i !== index);
-      if (await consumeBackupCode(deps.db, user.id, backupCodes, remaining)) return 'backup_code';
+    // Checked without the last used step first, so that a replay (a right code, already used) is told apart.
+    const result = verifyTotp(secret, code, deps.clock.now(), null);
+    if (result.ok) {
+      if (await markTotpStepUsed(deps.db, user.id, result.step)) return { outcome: 'success', value: 'totp' };
+      replay = true;
     }
   }
-  return undefined;
+  if (backupCodes.length > 0) {
+    const index = await findBackupCode(backupCodes, code, (tasks) => hashingAll(userLane(user.id), tasks));
+    if (index >= 0) {
+      const remaining = backupCodes.filter((_, i) => i !== index);
+      if (await consumeBackupCode(deps.db, user.id, backupCodes, remaining)) return { outcome: 'success', value: 'backup_code' };
+      replay = true; // used up by a concurrent request a moment ago
+    }
+  }
+  return replay ? { outcome: 'uncounted' } : { outcome: 'failure' };
 }
 
 /**

@@ -1,16 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import type { Executor } from '../db/database.js';
-import { inTransaction } from '../db/transaction.js';
 import { ClerkError, paramError } from '../http/clerk-error.js';
-import { readSettings } from '../instance/settings.js';
 import type { Clock } from '../lib/clock.js';
-import { createLimiter } from '../lib/limiter.js';
-import { assertNotLocked, recordFailedVerification, recordSuccessfulVerification } from '../lockout/service.js';
+import { assertNotLocked, attemptVerification } from '../lockout/service.js';
 import { defaultHasher, hashers, isPasswordHasherName } from './hashers/index.js';
 import { DigestFormatError } from './hashers/hasher.js';
 import { checkPassword, defaultPasswordPolicy, type PasswordPolicy } from './policy.js';
 import type { HibpCheck } from './hibp.js';
+import { hashing, importLane, userLane, writeLane, type Lane } from './hashing.js';
 import { clearPasswordById, findPasswordCredentials, replacePasswordDigest } from './store.js';
 
 /** What a user row stores for a password. */
@@ -34,7 +31,7 @@ export interface PasswordInput {
  */
 export async function preparePassword(
   input: PasswordInput,
-  options: { policy?: PasswordPolicy; isPwnedOnline?: HibpCheck | undefined } = {},
+  options: { policy?: PasswordPolicy; isPwnedOnline?: HibpCheck | undefined; lane?: Lane } = {},
 ): Promise<StoredPassword | undefined> {
   const policy = options.policy ?? defaultPasswordPolicy;
   const digest = input.password_digest ?? undefined;
@@ -69,7 +66,8 @@ export async function preparePassword(
       throw paramError('form_password_pwned', 'password');
     }
   }
-  return { password_digest: await hashing(() => defaultHasher.hash(password)), password_hasher: defaultHasher.name };
+  const lane = options.lane ?? writeLane();
+  return { password_digest: await hashing(lane, () => defaultHasher.hash(password)), password_hasher: defaultHasher.name };
 }
 
 /**
@@ -79,16 +77,17 @@ export async function preparePassword(
 export async function passwordMatches(
   stored: { password_digest?: string | null; password_hasher?: string | null } | undefined,
   password: string,
+  lane: Lane,
 ): Promise<boolean> {
   const name = stored?.password_hasher;
   if (!stored?.password_digest || !name || !isPasswordHasherName(name)) {
     const decoyDigest = await decoy();
-    await hashing(() => defaultHasher.verify(decoyDigest, password));
+    await hashing(lane, () => defaultHasher.verify(decoyDigest, password));
     return false;
   }
   try {
     const digest = stored.password_digest;
-    return await hashing(() => hashers[name].verify(digest, password));
+    return await hashing(lane, () => hashers[name].verify(digest, password));
   } catch (error) {
     if (error instanceof DigestFormatError) return false;
     throw error;
@@ -102,19 +101,10 @@ function decoy(): Promise<string> {
   return decoyPromise;
 }
 
-/**
- * Hashing runs on libuv's thread pool (4 threads by default). On a small machine, letting all of them
- * hash at once leaves no core for the event loop, so at most cores − 1 hashes run together.
- */
-const hashing = createLimiter(Math.max(1, availableParallelism() - 1));
-
-/**
- * For a process that serves no requests (`gatehouse import`): every core may hash, since no event loop
- * has to stay responsive. On 2 cores this doubles the rate of an import of plain passwords.
- */
-export function hashOnEveryCore(): void {
-  hashing.resize(availableParallelism());
-}
+// Other features hash through the same limiter (mfa: backup codes; the import: its lane).
+export { hashing, hashingAll, hashOnEveryCore, importLane, userLane, writeLane, type Lane } from './hashing.js';
+/** Graceful shutdown: stops the worker threads of the legacy hash loops (phpass, Symfony). */
+export { closeHashLoops } from './hashers/hash-loops.js';
 
 export interface VerifyDeps {
   db: Executor;
@@ -122,33 +112,34 @@ export interface VerifyDeps {
 }
 
 /**
- * POST /v1/users/{id}/verify_password. A locked user is refused before any hashing; a failure counts
- * towards the lockout; a success clears the count and, when the digest came from a legacy hasher (or
- * is an argon2id digest below OWASP's parameters), replaces it with a fresh default-algorithm digest,
- * so weak digests disappear as users sign in.
+ * POST /v1/users/{id}/verify_password. Goes through the lockout (lockout/service#attemptVerification): a
+ * locked user is refused before any hashing, an attempt is counted before it is checked, a success clears
+ * the count. After a success, a digest from a legacy hasher (or an argon2id digest below OWASP's
+ * parameters) is replaced with a fresh default-algorithm digest, so weak digests disappear as users sign in.
  */
 export async function verifyUserPassword(deps: VerifyDeps, userId: string, password: string): Promise<void> {
   const user = await findPasswordCredentials(deps.db, userId);
   if (!user) throw new ClerkError('resource_not_found', { long_message: `No user was found with id ${userId}` });
-  const { lockout } = await readSettings(deps.db);
-  assertNotLocked(user, deps.clock.now());
-  const ok = await passwordMatches(user, password);
-  if (user.password_digest === null || user.password_hasher === null) throw new ClerkError('no_password_set');
-  if (!ok) {
-    await recordFailedVerification(deps.db, userId, lockout, deps.clock.now());
-    throw paramError('incorrect_password', 'password');
+  const lane = userLane(userId);
+  assertNotLocked(user, deps.clock.now()); // early, for the clearer answer; the reservation checks again, atomically
+  if (user.password_digest === null || user.password_hasher === null) {
+    await passwordMatches(undefined, password, lane); // the decoy: as long as a wrong password takes
+    throw new ClerkError('no_password_set');
   }
+  const result = await attemptVerification(deps, user, async () =>
+    (await passwordMatches(user, password, lane)) ? { outcome: 'success', value: true } : { outcome: 'failure' },
+  );
+  if (result.outcome !== 'success') throw paramError('incorrect_password', 'password');
   const legacy = user.password_hasher !== defaultHasher.name || defaultHasher.needsRehash(user.password_digest);
-  const upgrade = legacy ? await hashing(() => defaultHasher.hash(password)) : undefined;
-  await inTransaction(deps.db, async (db) => {
-    await recordSuccessfulVerification(db, userId);
-    if (upgrade) {
-      await replacePasswordDigest(db, userId, user.password_digest!, {
-        password_digest: upgrade,
-        password_hasher: defaultHasher.name,
-      });
-    }
-  });
+  if (!legacy) return;
+  let upgrade: string;
+  try {
+    upgrade = await hashing(lane, () => defaultHasher.hash(password));
+  } catch (error) {
+    if (error instanceof ClerkError) return; // the hashing queue is full (429): the password did verify; upgrade next time
+    throw error;
+  }
+  await replacePasswordDigest(deps.db, userId, user.password_digest, { password_digest: upgrade, password_hasher: defaultHasher.name });
 }
 
 /** POST /v1/users/{id}/remove_password (newer Clerk API versions): the user no longer has a password. */

@@ -43,7 +43,7 @@ export const CreateUserBody = Type.Object(
 );
 export type CreateUserInput = Static<typeof CreateUserBody>;
 
-/** Exactly the seed's field list (../shared/spec/seed-update-user.txt). */
+/** Exactly the fields of Clerk's UpdateUser request body (BAPI 2025-03-12). */
 export const UpdateUserBody = Type.Object(
   {
     external_id: Type.Optional(Nullable(Type.String({ maxLength: 255 }))),

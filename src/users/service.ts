@@ -18,10 +18,11 @@ import { readSettings } from '../instance/settings.js';
 import { removeUserSessions, revokeUserSessions } from '../sessions/service.js';
 import { isImageOf } from '../images/service.js';
 import { removeUserMemberships } from '../organizations/members/service.js';
-import { preparePassword, removePassword } from '../passwords/service.js';
+import { preparePassword, removePassword, writeLane, type Lane } from '../passwords/service.js';
 import type { PasswordPolicy } from '../passwords/policy.js';
 import { compileBodyValidator } from '../http/validator.js';
 import { validationError } from '../http/validation.js';
+import { checkUnsafe } from '../http/input-guards.js';
 import { insertNewUsers, type NewUserRecords } from './bulk/store.js';
 import { CreateUserBody, type CreateUserInput, type MetadataInput, type UpdateUserInput } from './schemas.js';
 import { recordUserDeleted, recordUserEvents, type UserEventDeps } from './events.js';
@@ -47,9 +48,9 @@ type UserDeps = Pick<Deps, 'secretBox' | 'hibp'> & UserEventDeps;
 const METADATA_FIELDS = ['public_metadata', 'private_metadata', 'unsafe_metadata'] as const;
 
 /** The password fields of a create or update → what the row stores, under the instance's policy. */
-async function passwordFields(deps: Pick<Deps, 'hibp'> & { db: Executor }, input: Parameters<typeof preparePassword>[0]) {
+async function passwordFields(deps: Pick<Deps, 'hibp'> & { db: Executor }, input: Parameters<typeof preparePassword>[0], lane: Lane) {
   const { password_settings } = await readSettings(deps.db);
-  return preparePassword(input, { policy: password_settings, isPwnedOnline: deps.hibp });
+  return preparePassword(input, { policy: password_settings, isPwnedOnline: deps.hibp, lane });
 }
 
 export async function getUser(deps: { db: Executor }, id: string): Promise<FullUserRow> {
@@ -64,6 +65,8 @@ export type PreparedUser = NewUserRecords;
 export interface PrepareOptions {
   /** The instance's password policy, read once by a caller that prepares many users (the import). */
   passwordPolicy?: PasswordPolicy;
+  /** Whose hashing this is (passwords/hashing.ts): the request's by default; the import passes its own. */
+  lane?: Lane;
 }
 
 const checkCreateUserBody = compileBodyValidator<CreateUserInput>(CreateUserBody);
@@ -75,6 +78,9 @@ const checkCreateUserBody = compileBodyValidator<CreateUserInput>(CreateUserBody
  * answer with; returns the rows to insert. Uniqueness is the database's job, at insert time.
  */
 export async function prepareNewUser(deps: Pick<Deps, 'clock' | 'secretBox' | 'hibp'> & { db: Executor }, body: unknown, options: PrepareOptions = {}): Promise<PreparedUser> {
+  // What HTTP refuses before validation (NUL, lone surrogates, depth), refused for the import too.
+  const unsafe = checkUnsafe('body', body);
+  if (unsafe) throw unsafe;
   if (!checkCreateUserBody(body)) throw validationError(checkCreateUserBody.errors ?? [], 'body');
   const input = body;
   const errors = [...identifierListErrors(input), ...usernameErrors(input.username), ...nameErrors(input), ...metadataErrors(input)];
@@ -82,11 +88,12 @@ export async function prepareNewUser(deps: Pick<Deps, 'clock' | 'secretBox' | 'h
   const legalAcceptedAt = timestampField(input.legal_accepted_at, 'legal_accepted_at', errors);
   throwIfAny(errors);
   // The slow parts (hashing) run before any transaction opens, so it stays short.
+  const lane = options.lane ?? writeLane();
   const password = options.passwordPolicy
-    ? await preparePassword(input, { policy: options.passwordPolicy, isPwnedOnline: deps.hibp })
-    : await passwordFields(deps, input);
+    ? await preparePassword(input, { policy: options.passwordPolicy, isPwnedOnline: deps.hibp, lane })
+    : await passwordFields(deps, input, lane);
   const totpSecret = input.totp_secret != null ? prepareTotpSecret(deps.secretBox, input.totp_secret) : null;
-  const backupCodes = input.backup_codes?.length ? await prepareBackupCodes(input.backup_codes) : null;
+  const backupCodes = input.backup_codes?.length ? await prepareBackupCodes(input.backup_codes, lane) : null;
 
   const now = deps.clock.now();
   const id = newId('user', now);
@@ -178,9 +185,9 @@ export async function updateUser(deps: UserDeps, id: string, input: UpdateUserIn
   const createdAt = timestampField(input.created_at, 'created_at', errors);
   const legalAcceptedAt = timestampField(input.legal_accepted_at, 'legal_accepted_at', errors);
   throwIfAny(errors);
-  const password = await passwordFields(deps, input);
+  const password = await passwordFields(deps, input, writeLane(id));
   const totpSecret = input.totp_secret !== undefined ? prepareTotpSecret(deps.secretBox, input.totp_secret) : undefined;
-  const backupCodes = input.backup_codes !== undefined ? await prepareBackupCodes(input.backup_codes) : undefined;
+  const backupCodes = input.backup_codes !== undefined ? await prepareBackupCodes(input.backup_codes, writeLane(id)) : undefined;
 
   return inTransaction(deps.db, (db) =>
     withUniqueIdentifiers(async () => {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { queryPrepared, type Executor } from '../db/database.js';
-import type { NewUserRow, UserPatch, UserRow } from '../db/schema.js';
+import type { UserPatch, UserRow } from '../db/schema.js';
 
 export interface EmailJson {
   id: string;
@@ -93,10 +93,6 @@ export async function findFullUsersByIds(db: Executor, ids: string[]): Promise<F
 /** The user's own row, locked for the rest of the transaction. */
 export async function findUserByIdForUpdate(db: Executor, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-}
-
-export async function insertUser(db: Executor, row: NewUserRow): Promise<void> {
-  await db.insertInto('users').values(row).execute();
 }
 
 export async function updateUserById(db: Executor, id: string, patch: UserPatch): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { ClerkError, clerkErrorEntry, type ClerkErrorEntry } from '../http/clerk-error.js';
 import { identificationFormatErrors } from '../identifications/service.js';
 import { nameProblem, parseRfc3339, usernameProblem } from '../lib/identifier-format.js';
+import { describeUnsafe, findUnsafeValue } from '../lib/json-inspect.js';
 
 // Field checks shared by create and update. Each returns error entries; the service throws them
 // together, so a request with three bad fields hears about all three at once.
@@ -13,7 +14,11 @@ export function metadataErrors(fields: Record<string, unknown>): ClerkErrorEntry
   for (const param of ['public_metadata', 'private_metadata', 'unsafe_metadata']) {
     const value = fields[param];
     if (value === undefined || value === null) continue;
-    if (Buffer.byteLength(JSON.stringify(value)) > METADATA_MAX_BYTES) {
+    // Before JSON.stringify, which overflows the stack on deep values: the import reaches here without http/input-guards.
+    const unsafe = findUnsafeValue(value);
+    if (unsafe) {
+      errors.push(clerkErrorEntry('form_param_format_invalid', { meta: { param_name: param }, long_message: `${param} ${describeUnsafe(unsafe.reason)}.` }));
+    } else if (Buffer.byteLength(JSON.stringify(value)) > METADATA_MAX_BYTES) {
       const text = `The given ${param} exceeds the maximum allowed size of ${METADATA_MAX_BYTES} bytes (8 KB).`;
       errors.push(clerkErrorEntry('form_param_exceeds_allowed_size', { meta: { param_name: param }, message: text, long_message: text }));
     }

@@ -5,7 +5,7 @@ import { buildApp } from '../../src/app.js';
 import { assertErrorEnvelope, SECRET_KEY, buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
 
 // The HTTP contract every endpoint shares: secret-key auth, JSON in and out exactly as @clerk/backend
-// needs it (../shared/CLERK-SDK-NOTES.md), and Clerk's error envelope (../shared/CLERK-BEHAVIOUR.md §1).
+// needs it (it parses a body only when Content-Type is exactly application/json), and Clerk's error envelope.
 
 
 

@@ -5,7 +5,7 @@ import { buildTestApp, call, engine } from '../helper.js';
 import { importFile, tempDir, userByExternalId, writeLines } from './support.js';
 import { vectors } from '../passwords/hashers/helpers.js';
 
-// Every vector of ../shared/testdata/password-digests.json goes in through the import path (one file, one
+// Every vector of test/fixtures/password-digests.json goes in through the import path (one file, one
 // run, digests parsed by prepareNewUser exactly as POST /v1/users parses them), and then the original
 // password verifies through POST /v1/users/{id}/verify_password, and the wrong one does not.
 

@@ -342,23 +342,35 @@ test(`gatehouse import (${engine})`, async (t) => {
     for (const i of [0, 17, 39]) assert.ok(await userByExternalId(ctx, `abort-${i}`));
   });
 
-  await t.test('odd text is stored as POST stores it: a lone UTF-16 surrogate becomes U+FFFD', async () => {
+  await t.test('odd text is refused as POST refuses it: a lone UTF-16 surrogate or a NUL → rejected naming the parameter, never stored as U+FFFD', async () => {
     const file = path.join(dir, 'surrogate.jsonl');
-    await writeFile(file, '{"external_id":"sur-1","first_name":"A\\ud800b","email_address":["sur1@example.com"],"public_metadata":{"k":"\\udc00"}}\n');
+    const lines = [
+      '{"external_id":"sur-1","first_name":"A\\ud800b","email_address":["sur1@example.com"]}',
+      '{"external_id":"sur-3","email_address":["sur3@example.com"],"public_metadata":{"k":"\\udc00"}}',
+      '{"external_id":"sur-4","last_name":"a\\u0000b","email_address":["sur4@example.com"]}',
+    ];
+    await writeFile(file, `${lines.join('\n')}\n`);
     const summary = await importFile(ctx, file);
-    assert.equal(summary.inserted, 1);
+    assert.equal(summary.inserted, 0);
+    assert.equal(summary.rejected, 3);
+    const rejects = await readRejects(summary.rejectsPath!);
+    assert.deepEqual(
+      rejects.map((r) => [r.errors[0]?.code, r.errors[0]?.param_name ?? (r.errors[0] as { meta?: { param_name?: string } })?.meta?.param_name]),
+      [
+        ['form_param_format_invalid', 'first_name'],
+        ['form_param_format_invalid', 'public_metadata'],
+        ['form_param_format_invalid', 'last_name'],
+      ],
+    );
     const posted = await ctx.app.inject({
       method: 'POST',
       url: '/v1/users',
       headers: { ...ctx.auth, 'content-type': 'application/json' },
-      payload: '{"external_id":"sur-2","first_name":"A\\ud800b","email_address":["sur2@example.com"],"public_metadata":{"k":"\\udc00"}}',
+      payload: '{"external_id":"sur-2","first_name":"A\\ud800b","email_address":["sur2@example.com"]}',
     });
-    assert.equal(posted.statusCode, 200, posted.body);
-    const imported = await userByExternalId(ctx, 'sur-1');
-    const created = await userByExternalId(ctx, 'sur-2');
-    assert.equal(imported.first_name, 'A\ufffdb');
-    assert.equal(created.first_name, imported.first_name);
-    assert.deepEqual(created.public_metadata, imported.public_metadata);
+    assert.equal(posted.statusCode, 422, posted.body);
+    assert.equal(JSON.parse(posted.body).errors[0].meta.param_name, 'first_name');
+    assert.equal(await userByExternalId(ctx, 'sur-1'), undefined);
   });
 
   await t.test('a file whose content says no format needs --format, and says so before anything is written', async () => {

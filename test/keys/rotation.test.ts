@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { verifyToken } from '@clerk/backend';
 import { TokenVerificationError, TokenVerificationErrorReason } from '@clerk/backend/errors';
 import { openDatabase } from '../../src/db/database.js';
 import { getJwks, getSigningPublicKeyPem, RETIRED_KEY_GRACE_MS, rotateSigningKey } from '../../src/keys/service.js';
+import { runCli } from '../processes.js';
 import { SECRET_KEY, buildTestApp, call, createTestUser, fixedClock, type TestApp } from '../helper.js';
 
 // Signing-key rotation (src/keys): a new key signs from the next token on; a retired key stays in the
@@ -20,7 +18,6 @@ import { SECRET_KEY, buildTestApp, call, createTestUser, fixedClock, type TestAp
 
 process.env.CLERK_TELEMETRY_DISABLED = '1';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SECOND = 1000;
 const HOUR = 3600 * SECOND;
 
@@ -174,23 +171,8 @@ test('key retention follows the longest-lived token; a key that signed nothing g
   });
 });
 
-const execFileAsync = promisify(execFile);
-
-/** Runs the CLI with npx tsx in a fresh data directory; never the test database. */
-async function cli(args: string[], dataDir: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, GATEHOUSE_DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-  delete env.DATABASE_URL;
-  delete env.GATEHOUSE_ENCRYPTION_KEY;
-  delete env.TEST_DATABASE_URL;
-  try {
-    const { stdout, stderr } = await execFileAsync('npx', ['tsx', 'src/cli.ts', ...args], { cwd: ROOT, env, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    if (typeof e.code !== 'number') throw error;
-    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+/** Runs the CLI in a fresh data directory; never the test database. */
+const cli = (args: string[], dataDir: string) => runCli(args, { GATEHOUSE_DATA_DIR: dataDir });
 
 test('gatehouse CLI', async (t) => {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gatehouse-cli-'));
@@ -227,9 +209,16 @@ test('gatehouse CLI', async (t) => {
     assert.equal(res.stdout, '');
   });
 
-  await t.test('keys without rotate → exit 2 with the usage', async () => {
+  await t.test('keys without a subcommand → exit 2 with the usage of the secret-key commands', async () => {
     const res = await cli(['keys'], dataDir);
     assert.equal(res.code, 2);
-    assert.match(res.stderr, /Usage: gatehouse <command>/);
+    assert.match(res.stderr, /Usage: gatehouse keys list \| create/);
+    assert.match(res.stderr, /gatehouse signing-keys rotate/, 'and where the signing key is');
+  });
+
+  await t.test('signing-keys rotate → rotates the signing key, like keys rotate', async () => {
+    const res = await cli(['signing-keys', 'rotate'], dataDir);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /New signing key \S+\./);
   });
 });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -239,7 +238,7 @@ test('lockout after failed verifications', async (t) => {
   await t.test('the counter lives in the database: two apps over the same database share it', async () => {
     // Another "process": its own Deps (own settings cache) and app, the same database and clock.
     const config = loadConfig({ LOG_LEVEL: 'silent', GATEHOUSE_DATA_DIR: '/nonexistent-gatehouse-test' });
-    const deps2 = await createDeps(config, { db: ctx.deps.db, clock, encryptionKey: randomBytes(32) });
+    const deps2 = await createDeps(config, { db: ctx.deps.db, clock, encryptionKey: ctx.encryptionKey });
     const app2 = await buildApp(deps2, { logger: false });
     // And a second app over the very same Deps.
     const app3 = await buildApp(ctx.deps, { logger: false });
@@ -270,7 +269,7 @@ test('lockout after failed verifications', async (t) => {
 
   await t.test('settings changed through one app are enforced by another (enforcement reads the database)', async () => {
     const config = loadConfig({ LOG_LEVEL: 'silent', GATEHOUSE_DATA_DIR: '/nonexistent-gatehouse-test' });
-    const deps2 = await createDeps(config, { db: ctx.deps.db, clock, encryptionKey: randomBytes(32) });
+    const deps2 = await createDeps(config, { db: ctx.deps.db, clock, encryptionKey: ctx.encryptionKey });
     const app2 = await buildApp(deps2, { logger: false });
     try {
       const other: TestApp = { app: app2, deps: deps2, auth: ctx.auth };

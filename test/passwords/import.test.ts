@@ -10,7 +10,7 @@ import { assertError, buildTestApp, call, createTestUser, uniqueEmail, type Test
 import { vectors } from './hashers/helpers.js';
 
 // Imported password digests through the front door (issue 3): every vector of
-// ../shared/testdata/password-digests.json goes in through POST /v1/users and PATCH /v1/users/{id},
+// test/fixtures/password-digests.json goes in through POST /v1/users and PATCH /v1/users/{id},
 // is checked with verify_password, and is upgraded to argon2id after its first successful verify.
 // Bad digests are refused when they arrive (422 form_param_format_invalid), and nothing is stored.
 
@@ -318,7 +318,7 @@ test('imported password digests', async (t) => {
     // Last, because the pepper is process-wide hasher configuration.
     const pepper = 'configured-pepper-42';
     const config = loadConfig({ LOG_LEVEL: 'silent', GATEHOUSE_DATA_DIR: '/nonexistent-gatehouse-test', GATEHOUSE_BCRYPT_PEPPER: pepper });
-    const deps = await createDeps(config, { db: ctx.deps.db, clock: ctx.deps.clock, encryptionKey: randomBytes(32) });
+    const deps = await createDeps(config, { db: ctx.deps.db, clock: ctx.deps.clock, encryptionKey: ctx.encryptionKey });
     const app = await buildApp(deps, { logger: false });
     t2.after(() => app.close());
     const peppered: TestApp = { app, deps, auth: ctx.auth };

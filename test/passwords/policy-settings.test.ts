@@ -133,7 +133,7 @@ test('password policy settings', async (t) => {
 
     // Persisted in the database: another process (its own Deps over the same database) reads them.
     const config = loadConfig({ LOG_LEVEL: 'silent', GATEHOUSE_DATA_DIR: '/nonexistent-gatehouse-test' });
-    const deps = await createDeps(config, { db: ctx.deps.db, encryptionKey: randomBytes(32) });
+    const deps = await createDeps(config, { db: ctx.deps.db, encryptionKey: ctx.encryptionKey });
     const app = await buildApp(deps, { logger: false });
     try {
       assert.deepEqual((await getSettings({ app, deps, auth: ctx.auth })).body, expected);
@@ -305,7 +305,7 @@ test('online Have I Been Pwned range check (GATEHOUSE_HIBP_ONLINE)', async (t) =
     GATEHOUSE_HIBP_URL: range.url,
   });
   assert.equal(config.hibpOnline, true);
-  const deps = await createDeps(config, { db: ctx.deps.db, clock: ctx.deps.clock, encryptionKey: randomBytes(32) });
+  const deps = await createDeps(config, { db: ctx.deps.db, clock: ctx.deps.clock, encryptionKey: ctx.encryptionKey });
   assert.ok(deps.hibp, 'GATEHOUSE_HIBP_ONLINE=true gives an online check');
   const app = await buildApp(deps, { logger: false });
   const online: TestApp = { app, deps, auth: ctx.auth };
@@ -384,7 +384,7 @@ test('online Have I Been Pwned range check (GATEHOUSE_HIBP_ONLINE)', async (t) =
         GATEHOUSE_HIBP_ONLINE: 'true',
         GATEHOUSE_HIBP_URL: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/range`,
       });
-      const hangingDeps = await createDeps(hangingConfig, { db: ctx.deps.db, clock: ctx.deps.clock, encryptionKey: randomBytes(32) });
+      const hangingDeps = await createDeps(hangingConfig, { db: ctx.deps.db, clock: ctx.deps.clock, encryptionKey: ctx.encryptionKey });
       const hangingApp = await buildApp(hangingDeps, { logger: false });
       try {
         const started = performance.now();

@@ -7,8 +7,8 @@ import { SECRET_KEY, buildTestApp, uniqueEmail } from '../helper.js';
 import { apiError } from './support.js';
 
 // End-to-end compatibility with Clerk's official SDK (@clerk/backend 3.25): the real server on a port,
-// driven only through createClerkClient. How the SDK encodes requests and decodes responses is in
-// ../shared/CLERK-SDK-NOTES.md; the decisive point is that it parses a body only when Content-Type is
+// driven only through createClerkClient. Of how the SDK encodes requests and decodes responses,
+// the decisive point is that it parses a body only when Content-Type is
 // exactly application/json, and turns each object into a class instance by its `object` field.
 
 const PASSWORD = 'Kettle-Orbit-Lantern-42';

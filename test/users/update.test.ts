@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import { findEventsAfter } from '../../src/webhooks/store.js';
 import { assertError, buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
 
-// PATCH /v1/users/{id}: every field of ../shared/spec/seed-update-user.txt, through the front door.
+// PATCH /v1/users/{id}: every field of Clerk's UpdateUser request body (BAPI 2025-03-12), through the front door.
 // One database for the whole file; every subtest makes its own users.
 
-/** bcrypt vector from ../shared/testdata/password-digests.json (python3-bcrypt 3.2.2, cost 10). */
+/** bcrypt vector from test/fixtures/password-digests.json (python3-bcrypt 3.2.2, cost 10). */
 const BCRYPT = {
   digest: '$2b$10$bLtc25S.sVUxJ0SL8bm2DupcdwPouTi441pKtuOnq8y8TTXN8BP0y',
   password: 'correct horse battery staple',

@@ -6,6 +6,8 @@ import * as m0005 from './0005_search_indexes.js';
 import * as m0006 from './0006_events.js';
 import * as m0007 from './0007_email_outbox.js';
 import * as m0008 from './0008_webhook_delivery.js';
+import * as m0010 from './0010_secret_key_sources.js';
+import * as m0011 from './0011_encryption_key_check.js';
 import * as m0022 from './0022_organizations.js';
 import * as m0023 from './0023_invitations.js';
 import * as m0024 from './0024_images.js';
@@ -24,6 +26,8 @@ export const migrations: Record<string, Migration> = {
   '0006_events': m0006,
   '0007_email_outbox': m0007,
   '0008_webhook_delivery': m0008,
+  '0010_secret_key_sources': m0010,
+  '0011_encryption_key_check': m0011,
   '0022_organizations': m0022,
   '0023_invitations': m0023,
   '0024_images': m0024,

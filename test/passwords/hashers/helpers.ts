@@ -11,10 +11,9 @@ export interface Vector {
   note?: string;
 }
 
-// /work/main/test/passwords/hashers/ → ../../../../ is the folder holding both the repo and `shared/`
-// (in CI too: the clone has a sibling `../shared`).
+// The vectors live in the repository (test/fixtures/PASSWORD-DIGESTS.md says where each one came from).
 export const vectors: Vector[] = JSON.parse(
-  readFileSync(new URL('../../../../shared/testdata/password-digests.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../fixtures/password-digests.json', import.meta.url), 'utf8'),
 );
 
 /** The same digest with one character of its hash part changed to a different value of the same alphabet. */

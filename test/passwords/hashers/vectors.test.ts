@@ -4,7 +4,7 @@ import { hashers, type PasswordHasherName } from '../../../src/passwords/hashers
 import { DIGEST_MAX_LENGTH } from '../../../src/passwords/hashers/limits.js';
 import { assertOverLimit, assertRejected, mutate, vectors } from './helpers.js';
 
-// Every vector in shared/testdata/password-digests.json: parse passes, the password verifies, the
+// Every vector in test/fixtures/password-digests.json: parse passes, the password verifies, the
 // wrong password does not, and the digest with one hash character changed is refused.
 
 /** Hashers with no published vector; each has its own test file with vectors computed there. */
