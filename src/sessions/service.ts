@@ -31,6 +31,8 @@ type SessionDeps = Pick<Deps, 'secretBox' | 'config'> & UserEventDeps;
 const ABANDON_AFTER_MS = 30 * 24 * 3600 * 1000;
 const DAY_MS = 24 * 3600 * 1000;
 
+export { effectiveStatus } from './status.js';
+
 export type SessionChange = 'session.created' | 'session.revoked' | 'session.ended' | 'session.removed';
 
 /**
