@@ -5,6 +5,7 @@ import type { Deps } from '../deps.js';
 import { installErrorHandler } from '../http/errors.js';
 import type { FastifyTypebox } from '../http/fastify.js';
 import { installCoercingValidator } from '../http/validator.js';
+import { handshakeRoutes } from './client/handshake.js';
 import { clientRoutes } from './client/routes.js';
 import { installClientIdentity } from './client/identity.js';
 import { environmentRoutes } from './environment/routes.js';
@@ -50,6 +51,7 @@ export async function buildFrontendApp(deps: Deps, options: FastifyServerOptions
       const api = v1 as unknown as FastifyTypebox;
       await environmentRoutes(api, deps);
       await clientRoutes(api, deps);
+      await handshakeRoutes(api, deps);
       await clientSessionsRoutes(api, deps);
       await signInRoutes(api, deps);
       await signUpRoutes(api, deps);
