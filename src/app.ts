@@ -1,4 +1,5 @@
 import Fastify, { type FastifyServerOptions } from 'fastify';
+import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Deps } from './deps.js';
 import { ping } from './db/database.js';
@@ -16,6 +17,15 @@ import { phoneNumbersRoutes } from './phone-numbers/routes.js';
 import { sessionsRoutes } from './sessions/routes.js';
 import { usersRoutes } from './users/routes.js';
 import { web3WalletsRoutes } from './web3-wallets/routes.js';
+import { imagesRoutes } from './images/routes.js';
+import { MAX_UPLOAD_BYTES } from './images/normalize.js';
+import { organizationsRoutes } from './organizations/routes.js';
+import { membershipsRoutes } from './organizations/members/routes.js';
+import { organizationInvitationsRoutes } from './organizations/invitations/routes.js';
+import { organizationDomainsRoutes } from './organizations/domains/routes.js';
+import { invitationsRoutes } from './invitations/routes.js';
+import { profileImageRoutes } from './users/profile-image-routes.js';
+import { connectedAccountsRoutes } from './users/connected-accounts-routes.js';
 
 /**
  * The application: HTTP plumbing, then every feature's routes under /v1, registered by name so this
@@ -44,9 +54,14 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}) {
     }
   });
 
+  // Uploaded images, public (browsers load them from image_url): no key.
+  await imagesRoutes(app as unknown as FastifyTypebox, deps);
+
   await app.register(
     async (v1) => {
       installSecretKeyAuth(v1, (key) => deps.keys.isValid(key));
+      // multipart/form-data, for image uploads only: one file, a few text fields, Clerk's 10 MB.
+      await v1.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 11, fieldSize: 4096 } });
       const api = v1 as unknown as FastifyTypebox;
       await usersRoutes(api, deps);
       await passwordsRoutes(api, deps);
@@ -57,6 +72,13 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}) {
       await sessionsRoutes(api, deps);
       await keysRoutes(api, deps);
       await instanceRoutes(api, deps);
+      await profileImageRoutes(api, deps);
+      await connectedAccountsRoutes(api, deps);
+      await organizationsRoutes(api, deps);
+      await membershipsRoutes(api, deps);
+      await organizationInvitationsRoutes(api, deps);
+      await organizationDomainsRoutes(api, deps);
+      await invitationsRoutes(api, deps);
     },
     { prefix: '/v1' },
   );

@@ -7,12 +7,13 @@ import { rotateSigningKey } from './keys/service.js';
 // `gatehouse <command>`: operations that run against the configured database (DATABASE_URL, or the
 // embedded one in GATEHOUSE_DATA_DIR, which only one process may open: stop the server first).
 
-const USAGE = `Usage: gatehouse <command>
+const USAGE = `Usage: gatehouse <command>   (from a checkout: npx gatehouse <command>)
 
 Commands:
-  import <file>  Create users from a JSON Lines, CSV, Auth0 or Firebase export, with the rules of
-                 POST /v1/users (gatehouse import --help for the options).
-  export         Write every user, secrets included, in the import format (gatehouse export --help).
+  import <file>  Create users from a Clerk, Auth0, Firebase or Supabase export, or Gatehouse's own JSON
+                 lines or CSV, with the rules of POST /v1/users (gatehouse import --help for the options).
+  export         Write every user, secrets included, in the import format or as Clerk's CSV export
+                 (gatehouse export --help).
   keys rotate    Add a new session-token signing key. The old key signs no more tokens but stays in
                  the JWKS until every token it signed has expired.
 `;
@@ -23,8 +24,12 @@ const commands: Record<string, Command> = {
   import: importCommand,
   export: exportCommand,
   async keys(args) {
+    if (args[0] === '--help' || args[0] === '-h') {
+      process.stdout.write(USAGE);
+      return 0;
+    }
     if (args[0] !== 'rotate') {
-      process.stderr.write(USAGE);
+      process.stderr.write(`gatehouse keys: ${args[0] === undefined ? 'which keys command?' : `unknown command "${args[0]}"`}\n\n${USAGE}`);
       return 2;
     }
     const deps = await createDeps(loadConfig());
@@ -40,10 +45,14 @@ const commands: Record<string, Command> = {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  const command = name ? commands[name] : undefined;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
-    process.stderr.write(USAGE);
-    return name === undefined || name === '--help' || name === '-h' ? 0 : 2;
+    process.stderr.write(`gatehouse: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
   }
   return command(args);
 }

@@ -16,6 +16,7 @@ const EnvSchema = Type.Object({
   GATEHOUSE_SECRET_KEY: Type.Optional(Type.String({ pattern: '^sk_(test|live)_[A-Za-z0-9_-]{16,}$' })),
   GATEHOUSE_ENCRYPTION_KEY: Type.Optional(Type.String({ minLength: 32 })),
   GATEHOUSE_ISSUER: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
+  GATEHOUSE_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
   GATEHOUSE_BCRYPT_PEPPER: Type.Optional(Type.String({ minLength: 1 })),
   GATEHOUSE_HIBP_ONLINE: Type.Boolean({ default: false }),
   GATEHOUSE_HIBP_URL: Type.String({ pattern: '^https?://', default: 'https://api.pwnedpasswords.com/range/' }),
@@ -48,6 +49,7 @@ const HINTS: Record<string, string> = {
   GATEHOUSE_ENCRYPTION_KEY: 'at least 32 characters (64 hex digits or base64 of 32 random bytes is best)',
   GATEHOUSE_BCRYPT_PEPPER: 'a non-empty string',
   GATEHOUSE_ISSUER: 'an http:// or https:// URL (the `iss` of session tokens)',
+  GATEHOUSE_PUBLIC_URL: 'an http:// or https:// URL (where browsers reach this server\'s public paths, e.g. uploaded images)',
   GATEHOUSE_HIBP_ONLINE: 'true or false',
   GATEHOUSE_HIBP_URL: 'an http:// or https:// URL of a Have I Been Pwned range API',
   GATEHOUSE_FRONTEND_PORT: 'an integer from 0 to 65535',
@@ -74,6 +76,8 @@ export interface Config {
   encryptionKey: string | undefined;
   /** The `iss` claim of session tokens (Clerk puts its Frontend API URL there). */
   issuer: string;
+  /** The base URL browsers reach this server's public, unauthenticated paths at (uploaded images: `/images/{id}`). */
+  publicUrl: string;
   /** Devise's pepper for bcrypt_peppered digests that do not carry their own. */
   bcryptPepper: string | undefined;
   /** Also ask the online Have I Been Pwned range API (off by default: it sends a hash prefix out). */
@@ -144,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const env2 = parsed as Static<typeof EnvSchema>;
   const hostInUrl = env2.HOST.includes(':') ? `[${env2.HOST}]` : env2.HOST;
+  const listenUrl = `http://${hostInUrl}:${env2.PORT}`;
   const frontendUrl = (env2.GATEHOUSE_FRONTEND_URL ?? `http://${hostInUrl}:${env2.GATEHOUSE_FRONTEND_PORT}`).replace(/\/$/, '');
   return {
     port: env2.PORT,
@@ -154,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: env2.GATEHOUSE_ENCRYPTION_KEY,
     // Clerk's `iss` is its Frontend API URL.
     issuer: env2.GATEHOUSE_ISSUER ?? frontendUrl,
+    publicUrl: (env2.GATEHOUSE_PUBLIC_URL ?? listenUrl).replace(/\/+$/, ''),
     bcryptPepper: env2.GATEHOUSE_BCRYPT_PEPPER,
     hibpOnline: env2.GATEHOUSE_HIBP_ONLINE,
     hibpUrl: env2.GATEHOUSE_HIBP_URL,

@@ -27,6 +27,7 @@ test('loadConfig({}) → defaults: port 3000, 127.0.0.1, embedded PGlite in ./.g
     secretKey: undefined,
     encryptionKey: undefined,
     issuer: 'http://127.0.0.1:3001',
+    publicUrl: 'http://127.0.0.1:3000',
     bcryptPepper: undefined,
     hibpOnline: false,
     hibpUrl: 'https://api.pwnedpasswords.com/range/',
@@ -77,6 +78,12 @@ test('loadConfig: bad Frontend API settings are refused, each named', () => {
     const error = configError({ [key]: value });
     assert.match(error.message, new RegExp(`${key}=`), `${key}=${value}`);
   }
+});
+
+test('GATEHOUSE_PUBLIC_URL: the base of uploaded images’ URLs (no trailing slash); a bad one is refused', () => {
+  assert.equal(loadConfig({ GATEHOUSE_PUBLIC_URL: 'https://auth.example.com/' }).publicUrl, 'https://auth.example.com');
+  assert.equal(loadConfig({ HOST: '::1', PORT: '8080' }).publicUrl, 'http://[::1]:8080');
+  assert.match(configError({ GATEHOUSE_PUBLIC_URL: 'ftp://x' }).message, /GATEHOUSE_PUBLIC_URL="ftp:\/\/x" is invalid/);
 });
 
 test('loadConfig reads only the env it is given, not process.env', () => {

@@ -4,9 +4,10 @@ import type { TestContext } from 'node:test';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { openDatabase, type Db } from '../src/db/database.js';
+import { openDatabase, type DatabaseTarget, type Db } from '../src/db/database.js';
 import { createDeps, type Deps } from '../src/deps.js';
 import { fixedClock, systemClock, type Clock } from '../src/lib/clock.js';
+import { deriveKey } from '../src/lib/secret-box.js';
 import { registerSecretKey } from '../src/secret-keys/service.js';
 
 /**
@@ -39,6 +40,36 @@ async function freshPostgresSchema(t: TestContext, url: string): Promise<Db> {
   return openDatabase({ kind: 'postgres', url, schema: `${schema},public` });
 }
 
+/**
+ * A database for `gatehouse` run as a process of its own (the CLI), that a test app opens afterwards: a
+ * PGlite data directory in `dir` (one process at a time may open it), or a fresh PostgreSQL schema. `env`
+ * points the CLI at it, with the encryption key the test app is given too.
+ */
+export async function cliDatabase(t: TestContext, dir: string): Promise<{ target: DatabaseTarget; env: NodeJS.ProcessEnv; encryptionKey: Buffer }> {
+  const key = randomBytes(32).toString('hex');
+  // createDeps derives the key from GATEHOUSE_ENCRYPTION_KEY: the test app must derive the same one.
+  const encryptionKey = deriveKey(key);
+  if (!TEST_DATABASE_URL) {
+    return { target: { kind: 'pglite', dataDir: `${dir}/pgdata` }, env: { GATEHOUSE_DATA_DIR: dir, GATEHOUSE_ENCRYPTION_KEY: key }, encryptionKey };
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query('create extension if not exists pg_trgm with schema public').catch(() => undefined);
+  await admin.query(`create schema ${schema}`);
+  t.after(async () => {
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  });
+  const url = new URL(TEST_DATABASE_URL);
+  url.searchParams.set('options', `-c search_path=${schema},public`);
+  return {
+    target: { kind: 'postgres', url: TEST_DATABASE_URL, schema: `${schema},public` },
+    env: { DATABASE_URL: url.toString(), GATEHOUSE_DATA_DIR: dir, GATEHOUSE_ENCRYPTION_KEY: key },
+    encryptionKey,
+  };
+}
+
 export interface TestApp {
   app: Awaited<ReturnType<typeof buildApp>>;
   deps: Deps;
@@ -47,14 +78,27 @@ export interface TestApp {
 }
 
 /** A fresh database (one per test file), migrations, the app, and a registered secret key. */
-export async function buildTestApp(t: TestContext, options: { clock?: Clock; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
-  const db = TEST_DATABASE_URL ? await freshPostgresSchema(t, TEST_DATABASE_URL) : await openDatabase({ kind: 'pglite' });
+export async function buildTestApp(
+  t: TestContext,
+  options: {
+    clock?: Clock;
+    env?: NodeJS.ProcessEnv;
+    /** A database another process (the CLI) already wrote, instead of a fresh one (see cliDatabase). */
+    target?: DatabaseTarget;
+    encryptionKey?: Buffer;
+  } = {},
+): Promise<TestApp> {
+  const db = options.target
+    ? await openDatabase(options.target)
+    : TEST_DATABASE_URL
+      ? await freshPostgresSchema(t, TEST_DATABASE_URL)
+      : await openDatabase({ kind: 'pglite' });
   // `env`: more configuration (SMTP_URL, webhook settings…), as the server would read it.
   const config = loadConfig({ LOG_LEVEL: 'silent', GATEHOUSE_DATA_DIR: '/nonexistent-gatehouse-test', ...options.env });
   const deps = await createDeps(config, {
     db,
     clock: options.clock ?? systemClock,
-    encryptionKey: randomBytes(32),
+    encryptionKey: options.encryptionKey ?? randomBytes(32),
   });
   await registerSecretKey(db, SECRET_KEY, Date.now());
   await deps.keys.reload();

@@ -130,6 +130,8 @@ export interface SessionsTable {
   client_id: string;
   /** As stored; an active session past expire_at or abandon_at reads as expired or abandoned. */
   status: SessionStatus;
+  /** The organization the session has active (migration 0025); its tokens carry it while the user is a member. */
+  last_active_organization_id: Generated<string | null>;
   last_active_at: number;
   expire_at: number;
   abandon_at: number;
@@ -223,6 +225,114 @@ export interface EventsTable {
   created_at: number;
 }
 
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  slug: string;
+  /** The logo (images.id), or null. */
+  image_id: string | null;
+  /** 0 means unlimited. */
+  max_allowed_memberships: number;
+  admin_delete_enabled: Generated<boolean>;
+  public_metadata: JsonColumn<JsonObject>;
+  private_metadata: JsonColumn<JsonObject>;
+  /** The creator's user id; kept after the user is deleted, as Clerk does. */
+  created_by: string | null;
+  /** Kept by a trigger on organization_memberships (migration 0022). */
+  members_count: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrganizationMembershipsTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  role: string;
+  public_metadata: JsonColumn<JsonObject>;
+  private_metadata: JsonColumn<JsonObject>;
+  /** When the member last made this organization active (Frontend API touch). */
+  last_active_at: Generated<number | null>;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * As stored; a pending invitation past expires_at reads as expired (and is stored so once a new invitation
+ * to the same address replaces it).
+ */
+export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
+
+export interface OrganizationInvitationsTable {
+  id: string;
+  organization_id: string;
+  email_address: string;
+  role: string;
+  status: InvitationStatus;
+  inviter_user_id: string | null;
+  /** The user who accepted it. */
+  accepted_user_id: Generated<string | null>;
+  public_metadata: JsonColumn<JsonObject>;
+  private_metadata: JsonColumn<JsonObject>;
+  redirect_url: string | null;
+  /** The invitation link (it holds the ticket), sealed with the instance's encryption key; null without redirect_url. */
+  url_sealed: string | null;
+  /** SHA-256 (hex) of the ticket: what accepting looks the invitation up by. */
+  ticket_hash: string;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export type EnrollmentMode = 'manual_invitation' | 'automatic_invitation' | 'automatic_suggestion';
+
+export interface OrganizationDomainsTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  enrollment_mode: EnrollmentMode;
+  affiliation_email_address: string | null;
+  verified: boolean;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InvitationsTable {
+  id: string;
+  email_address: string;
+  public_metadata: JsonColumn<JsonObject>;
+  redirect_url: string | null;
+  status: InvitationStatus;
+  accepted_user_id: Generated<string | null>;
+  /** The invitation link, sealed; null without redirect_url. */
+  url_sealed: string | null;
+  ticket_hash: string;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An uploaded, normalised image (migration 0024): a user's profile image or an organization's logo. */
+export interface ImagesTable {
+  id: string;
+  user_id: string | null;
+  organization_id: string | null;
+  content_type: string;
+  width: number;
+  height: number;
+  byte_size: number;
+  /** Hex SHA-256 of `data`: the ETag. */
+  sha256: string;
+  data: Buffer;
+  created_at: number;
+}
+
+/** Migration 0026: appended deltas of whole-table (and per-status) row counts; db/row-counts.ts sums them. */
+export interface RowCountsTable {
+  name: string;
+  delta: number;
+}
+
 export interface Database {
   events: EventsTable;
   clients: ClientsTable;
@@ -239,6 +349,13 @@ export interface Database {
   verification_codes: VerificationCodesTable;
   rate_limits: RateLimitsTable;
   email_outbox: EmailOutboxTable;
+  organizations: OrganizationsTable;
+  organization_memberships: OrganizationMembershipsTable;
+  organization_invitations: OrganizationInvitationsTable;
+  organization_domains: OrganizationDomainsTable;
+  invitations: InvitationsTable;
+  images: ImagesTable;
+  row_counts: RowCountsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -252,3 +369,9 @@ export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type ClientRow = Selectable<ClientsTable>;
 export type SignInRow = Selectable<SignInsTable>;
 export type SignUpRow = Selectable<SignUpsTable>;
+export type OrganizationRow = Selectable<OrganizationsTable>;
+export type OrganizationMembershipRow = Selectable<OrganizationMembershipsTable>;
+export type OrganizationInvitationRow = Selectable<OrganizationInvitationsTable>;
+export type OrganizationDomainRow = Selectable<OrganizationDomainsTable>;
+export type InvitationRow = Selectable<InvitationsTable>;
+export type ImageRow = Selectable<ImagesTable>;

@@ -9,6 +9,8 @@ export interface ClerkErrorOptions {
   meta?: ClerkErrorMeta;
   message?: string;
   long_message?: string;
+  /** Where Clerk answers a code with another status than its usual one (a missing image file: 400, not 422). */
+  status?: number;
 }
 
 /** One entry of Clerk's `errors` array. Do not rename the fields: they are the wire format. */
@@ -28,7 +30,7 @@ export class ClerkError extends Error {
     const entry = clerkErrorEntry(code, options);
     super(entry.long_message);
     this.name = 'ClerkError';
-    this.status = errorCodes[code].status;
+    this.status = options.status ?? errorCodes[code].status;
     this.entries = [entry];
   }
 

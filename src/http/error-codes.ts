@@ -164,6 +164,68 @@ export const errorCodes = {
     long: 'Too many verification code requests. Please wait at least 30 seconds to receive your code before trying again.',
   },
   too_many_requests: { status: 429, message: 'Too many requests', long: 'Too many requests, retry later' },
+  // Organizations (AE25/AE26 organizations.go, users.go). `long` texts with <…> are filled by the service.
+  organization_creator_not_found: { status: 400, message: 'creator not found', long: 'No users found with id {param}.' },
+  user_create_organization_not_enabled: {
+    status: 403,
+    message: 'create organization not enabled',
+    long: 'Organization creation is not enabled for this user',
+  },
+  org_creation_limit_exceeded: {
+    status: 403,
+    message: 'Organization Creation Limit Exceeded',
+    long: 'You have exceeded the maximum number of organizations you can create.',
+  },
+  organization_membership_quota_exceeded: {
+    status: 403,
+    message: 'organization membership quota exceeded',
+    long: 'You have reached your limit of organization memberships, including outstanding invitations.',
+  },
+  organization_minimum_permissions_needed: {
+    status: 400,
+    message: 'minimum organization permissions needed',
+    long: 'There has to be at least one organization member with the minimum required permissions',
+  },
+  already_a_member_in_organization: { status: 400, message: 'already a member', long: 'The user is already a member of the organization.' },
+  not_a_member_in_organization: {
+    status: 403,
+    message: 'not a member',
+    long: 'Current user is not a member of the organization. Only organization members can perform this action.',
+  },
+  not_an_admin_in_organization: {
+    status: 403,
+    message: 'not an administrator',
+    long: 'The user is not an administrator in the organization. Only administrators can perform this action.',
+  },
+  organization_invitation_not_unique: {
+    status: 400,
+    message: 'organization invitation not unique',
+    long: 'Organizations cannot have duplicate pending invitations for an email address.',
+  },
+  organization_invitation_not_pending: { status: 404, message: 'not pending', long: "The organization invitation is not in the 'pending' status." },
+  organization_invitation_revoked_code: {
+    status: 400,
+    message: 'invitation has been revoked',
+    long: 'This invitation has been revoked and cannot be used anymore.',
+  },
+  organization_invitation_already_accepted: {
+    status: 400,
+    message: 'invitation has already been accepted',
+    long: 'This invitation has already been accepted. Sign in instead.',
+  },
+  organization_domain_already_exists: { status: 422, message: 'organizaton domain already exists', long: 'This domain is already used by another organization.' },
+  organization_domain_common: { status: 422, message: 'common email domain', long: 'This is a common email provider domain. Please use a different one.' },
+  // Instance invitations (invitations.go).
+  duplicate_record: { status: 400, message: 'duplicate record', long: 'There are already pending invitations for the following email addresses.' },
+  invitation_already_revoked: { status: 400, message: 'Invitation is already revoked.', long: 'Invitation is already revoked.' },
+  invitation_already_accepted: {
+    status: 400,
+    message: 'Invitation is already accepted, try signing in instead.',
+    long: 'Invitation is already accepted, try signing in instead.',
+  },
+  // Images (images.go).
+  image_too_large: { status: 413, message: 'Image too large', long: 'The image being uploaded is more than 10MB. Please choose a smaller one.' },
+  image_not_found: { status: 404, message: 'Image not found', long: 'Image not found' },
   internal_clerk_error: {
     status: 500,
     message: 'Oops, an unexpected error occurred',

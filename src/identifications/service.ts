@@ -16,13 +16,14 @@ import {
   findIdentificationsByUserId,
   insertIdentifications,
   lockUserForIdentifications,
+  type NewIdentification,
   updateIdentificationById,
   updatePrimaryIdentification,
   type IdentificationRow,
 } from './store.js';
 
 export type { IdentificationKind } from './kinds.js';
-export type { IdentificationRow } from './store.js';
+export type { IdentificationRow, NewIdentification as ImportedIdentificationRecord } from './store.js';
 
 type Deps = { db: Executor; clock: Clock };
 /** A change to a user's identifications is a change to the user: it records user.updated. */
@@ -65,6 +66,14 @@ export async function withUniqueIdentifiers<T>(write: () => Promise<T>): Promise
   } catch (error) {
     throw identifierTakenError(error) ?? error;
   }
+}
+
+/**
+ * Identifications `gatehouse import` adds to users that exist (--on-conflict fill, users/bulk/existing.ts),
+ * in one statement, in the caller's transaction. The caller sets the primaries and records the events.
+ */
+export async function addImportedIdentifications(db: Executor, kind: IdentificationKind, rows: NewIdentification[]): Promise<void> {
+  await insertIdentifications(db, kind, rows);
 }
 
 export function identificationNotFound(): ClerkError {

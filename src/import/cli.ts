@@ -4,6 +4,7 @@ import { createDeps } from '../deps.js';
 import { hashOnEveryCore } from '../passwords/service.js';
 import { runExport } from './export.js';
 import { FORMATS, type ImportFormat } from './formats.js';
+import { ImportInputError, inspectInput } from './input.js';
 import { createProgressReporter, describeProgress } from './progress.js';
 import { runImport, DEFAULT_BATCH_SIZE, type ImportSummary } from './run.js';
 
@@ -11,13 +12,19 @@ import { runImport, DEFAULT_BATCH_SIZE, type ImportSummary } from './run.js';
 
 export const IMPORT_USAGE = `Usage: gatehouse import <file> [options]
 
-Reads users from <file> (one per line, the fields of POST /v1/users) and creates them, each checked with
-exactly the rules of POST /v1/users. See src/import/README.md for the formats.
+Creates the users of <file>, each checked with exactly the rules of POST /v1/users: a Clerk, Auth0,
+Firebase or Supabase export, or Gatehouse's own JSON lines or CSV (the fields of POST /v1/users). The
+format is read from the content, gzip included. See src/import/README.md for the formats and mappings.
 
 Options:
-  --format jsonl|csv|auth0|firebase   default: from the extension (.jsonl/.ndjson/.json, .csv)
-  --on-conflict skip|update           a user already there (same external_id, or primary email when the row
-                                      has none): leave it (default) or apply the row's fields as PATCH would
+  --format <format>                   jsonl, csv, clerk, auth0, firebase or supabase: only when the content
+                                      does not tell (the summary says what was detected)
+  --auth0-passwords <file>            Auth0's password-hash export, merged with the users export by user id
+                                      (the two files in either order)
+  --on-conflict fill|skip|update      a user already there (same id, external_id, or primary email when the
+                                      row has none): add only what it lacks, never blanking or loosening a
+                                      field (fill, the default); leave it (skip); or apply the row's fields
+                                      as PATCH /v1/users/{id} would (update)
   --rejects <path>                    where rejected rows go (default <file>.rejects.jsonl)
   --dry-run                           validate everything, uniqueness included; write nothing
   --batch-size <n>                    rows per transaction (default ${DEFAULT_BATCH_SIZE})
@@ -29,13 +36,20 @@ Options:
   --firebase-mem-cost <n>               rounds 8, mem cost 14.
 
 Exit status: 0 every row imported, updated or skipped; 3 finished with rejected rows; 130 interrupted
-(run the same command again to resume); 1 error.
+(run the same command again to resume); 1 error; 2 bad usage.
 `;
 
-export const EXPORT_USAGE = `Usage: gatehouse export [--out <file>]
+export const EXPORT_USAGE = `Usage: gatehouse export [--out <file>] [--format jsonl|clerk]
 
-Writes every user as JSON lines in the import format, with password digests, TOTP secrets and backup
-codes: the file is as sensitive as the database. Without --out, writes to standard output.
+Writes every user, with password digests and TOTP secrets: the file is as sensitive as the database.
+Without --out, writes to standard output.
+
+Options:
+  --format jsonl   (default) JSON lines in the import format, backup codes and a "gatehouse" key with what
+                   POST /v1/users cannot set: imported into an empty instance, every user comes back as it was
+  --format clerk   Clerk's Dashboard CSV export (id, names, username, verified and unverified emails and
+                   phones, TOTP secret, password digest and hasher), for Clerk's own import; what it has no
+                   column for (metadata, backup codes, dates, bans…) is counted on stderr
 `;
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -53,9 +67,20 @@ function summaryText(s: ImportSummary): string {
   const { rate } = describeProgress(s);
   const verb = s.dryRun ? 'would be ' : '';
   const lines = [
-    `${s.dryRun ? 'dry run: ' : ''}${integer.format(s.read)} rows read from the ${s.format} file in ${seconds.toFixed(1)} s (${integer.format(rate)} rows/s)`,
+    `${s.dryRun ? 'dry run: ' : ''}${integer.format(s.read)} rows read in ${seconds.toFixed(1)} s (${integer.format(rate)} rows/s) from: ${s.description}`,
     `  ${verb}inserted ${integer.format(s.inserted)} · ${verb}updated ${integer.format(s.updated)} · ${verb}skipped (already there) ${integer.format(s.skipped)} · rejected ${integer.format(s.rejected)}`,
   ];
+  if (s.socialOnly > 0) lines.push(`  social sign-in only, imported without a password: ${integer.format(s.socialOnly)}`);
+  const dropped = Object.entries(s.dropped).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  if (dropped.length > 0) {
+    lines.push(`  not carried (source field: users): ${dropped.map(([field, n]) => `${field}: ${integer.format(n)}`).join(' · ')}`);
+  }
+  if (s.firstReject) {
+    const r = s.firstReject;
+    const e = r.errors[0];
+    const where = `${r.file ? `${r.file} ` : ''}line ${r.line}`;
+    lines.push(`  first rejected row, ${where}: ${e ? `${e.code}${e.param_name ? ` (${String(e.param_name)})` : ''}: ${e.long_message}` : ''}`);
+  }
   if (s.rejectsPath) lines.push(`  rejected rows, with line numbers and error codes: ${s.rejectsPath}`);
   if (s.interrupted) lines.push('  interrupted: run the same command again to resume (rows already imported are skipped)');
   return `${lines.join('\n')}\n`;
@@ -69,6 +94,7 @@ export async function importCommand(args: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         format: { type: 'string' },
+        'auth0-passwords': { type: 'string' },
         'on-conflict': { type: 'string' },
         rejects: { type: 'string' },
         'dry-run': { type: 'boolean' },
@@ -96,8 +122,8 @@ export async function importCommand(args: string[]): Promise<number> {
     if (!file || positionals.length > 1) throw new UsageError('give exactly one file to import');
     const format = values.format as ImportFormat | undefined;
     if (format !== undefined && !FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-    const onConflict = values['on-conflict'] ?? 'skip';
-    if (onConflict !== 'skip' && onConflict !== 'update') throw new UsageError('--on-conflict must be skip or update');
+    const onConflict = values['on-conflict'] ?? 'fill';
+    if (onConflict !== 'fill' && onConflict !== 'skip' && onConflict !== 'update') throw new UsageError('--on-conflict must be fill, skip or update');
     const signerKey = values['firebase-signer-key'];
     const firebase = signerKey
       ? {
@@ -108,6 +134,9 @@ export async function importCommand(args: string[]): Promise<number> {
         }
       : undefined;
     const batchSize = positiveInteger(values['batch-size'], '--batch-size', DEFAULT_BATCH_SIZE);
+    // Before the database is opened: a missing file is the user's to fix, not a reason to touch it.
+    await inspectInput(file);
+    if (values['auth0-passwords'] !== undefined) await inspectInput(values['auth0-passwords']);
     const config = loadConfig();
     // PostgreSQL writes two batches on two connections (one per core here); PGlite has one connection.
     const writers = positiveInteger(values.writers, '--writers', config.databaseUrl ? 2 : 1);
@@ -127,6 +156,7 @@ export async function importCommand(args: string[]): Promise<number> {
       const summary = await runImport(deps, {
         file,
         format,
+        auth0Passwords: values['auth0-passwords'],
         onConflict,
         rejectsPath: values.rejects,
         dryRun: values['dry-run'] === true,
@@ -142,8 +172,13 @@ export async function importCommand(args: string[]): Promise<number> {
       if (summary.interrupted) return 130;
       return summary.rejected > 0 ? 3 : 0;
     } catch (error) {
-      // A lost database connection (a restart) surfaces as whatever the driver says; say what to do next.
       reporter.finish();
+      // A problem with the input: running the same command again cannot help, so say only what is wrong.
+      if (error instanceof ImportInputError) {
+        process.stderr.write(`gatehouse import: ${error.message}\n`);
+        return 1;
+      }
+      // A lost database connection (a restart) surfaces as whatever the driver says; say what to do next.
       process.stderr.write(
         'gatehouse import: stopped. Every batch written before this is committed; once the cause is fixed, run the same command again to resume (rows already imported are skipped).\n',
       );
@@ -159,6 +194,10 @@ export async function importCommand(args: string[]): Promise<number> {
       process.stderr.write(`gatehouse import: ${error.message}\n\n${IMPORT_USAGE}`);
       return 2;
     }
+    if (error instanceof ImportInputError) {
+      process.stderr.write(`gatehouse import: ${error.message}\n`);
+      return 1;
+    }
     throw error;
   }
 }
@@ -166,7 +205,7 @@ export async function importCommand(args: string[]): Promise<number> {
 export async function exportCommand(args: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({ args, options: { out: { type: 'string', short: 'o' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (error) {
     process.stderr.write(`gatehouse export: ${(error as Error).message}\n\n${EXPORT_USAGE}`);
     return 2;
@@ -175,15 +214,24 @@ export async function exportCommand(args: string[]): Promise<number> {
     process.stdout.write(EXPORT_USAGE);
     return 0;
   }
+  const format = values.format ?? 'jsonl';
+  if (format !== 'jsonl' && format !== 'clerk') {
+    process.stderr.write(`gatehouse export: --format must be jsonl or clerk\n\n${EXPORT_USAGE}`);
+    return 2;
+  }
   process.stderr.write(
-    'gatehouse export: warning: the export contains password digests, TOTP secrets and backup codes; keep it as safe as the database.\n',
+    'gatehouse export: warning: the export contains password digests and TOTP secrets; keep it as safe as the database.\n',
   );
   const deps = await createDeps(loadConfig());
   try {
-    const summary = await runExport(deps, values.out ?? process.stdout);
+    const summary = await runExport(deps, values.out ?? process.stdout, format);
     // The CLI exits right after; a pipe on stdout is written asynchronously, so wait until it has it all.
     if (!values.out) await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
     process.stderr.write(`gatehouse export: ${integer.format(summary.users)} users${values.out ? ` → ${values.out} (mode 0600)` : ''} in ${(summary.elapsedMs / 1000).toFixed(1)} s\n`);
+    const lost = Object.entries(summary.lost);
+    if (lost.length > 0) {
+      process.stderr.write(`gatehouse export: Clerk's CSV has no column for (field: users): ${lost.map(([field, n]) => `${field}: ${integer.format(n)}`).join(' · ')}\n`);
+    }
     return 0;
   } finally {
     await deps.db.destroy();

@@ -1,89 +1,57 @@
-import { createReadStream } from 'node:fs';
-import { extname } from 'node:path';
-import secureJson from 'secure-json-parse';
-import { ClerkError, clerkErrorEntry, type ClerkErrorEntry } from '../http/clerk-error.js';
-import { fromAuth0 } from './auth0.js';
-import { readCsv } from './csv.js';
-import { fromFirebase, type FirebaseHashParameters } from './firebase.js';
-import { readJsonArray } from './json-array.js';
-import { MAX_LINE_BYTES, readLines } from './read-lines.js';
+import { openAuth0Merge } from './auth0-passwords.js';
+import { classifyRecord, describe, detectFormat, type Detected, type ImportFormat } from './detect.js';
+import { ImportInputError, inspectInput, openInput, peekText, type InputFile } from './input.js';
+import { fromAuth0 } from './providers/auth0.js';
+import { fromClerk } from './providers/clerk.js';
+import { RecordMismatch } from './providers/draft.js';
+import { mapRecords, type Mapped, type SourceRecord } from './map-records.js';
+import { fromFirebase, MISSING_SIGNER_KEY, type FirebaseHashParameters } from './providers/firebase.js';
+import { fromSupabase } from './providers/supabase.js';
+import { parseJson, readRecords } from './records.js';
 
-export const FORMATS = ['jsonl', 'csv', 'auth0', 'firebase'] as const;
-export type ImportFormat = (typeof FORMATS)[number];
+export { FORMATS, type ImportFormat } from './detect.js';
+export type { SourceRecord } from './map-records.js';
 
-/** One user read from the file: the body for POST /v1/users, or why none could be read. */
-export interface SourceRecord {
-  line: number;
-  body?: unknown;
-  errors?: ClerkErrorEntry[];
-}
+// A file → the users it holds, as bodies of our own import format (POST /v1/users fields and the
+// `gatehouse` key), whatever the provider: its format is read from the content (detect.ts), each record
+// is mapped by its provider's module (providers/), and what a mapping leaves behind is counted.
 
 export interface RecordSource {
   /** Records, a chunk's worth at a time, in file order. */
   records: AsyncGenerator<SourceRecord[]>;
-  /** Bytes of the file read so far (for progress). */
+  /** Bytes of the file(s) read so far, as stored (compressed for gzip), for progress. */
   bytesRead(): number;
+  /** Bytes that will have been read at the end. */
+  totalBytes: number;
+  /** "Auth0 user export (JSON lines, gzip), detected from the content". */
+  description: string;
+  format: ImportFormat;
 }
 
-/** .jsonl/.ndjson/.json → jsonl, .csv → csv; anything else needs --format. */
-export function formatFromExtension(file: string): ImportFormat | undefined {
-  const ext = extname(file).toLowerCase();
-  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
-  if (ext === '.csv') return 'csv';
-  return undefined;
+export interface SourceOptions {
+  /** --format: overrides what the content says (the shape is still read from it). */
+  format?: ImportFormat | undefined;
+  firebase?: FirebaseHashParameters | undefined;
+  /** --auth0-passwords: Auth0's password-hash export, merged with the users export by user id. */
+  auth0Passwords?: string | undefined;
+  /** The time of the import (a Supabase ban that ends later is still a ban). */
+  now: number;
 }
 
-const badBody = (long_message?: string) => [clerkErrorEntry('request_body_invalid', long_message ? { long_message } : {})];
-
-/** The HTTP layer's JSON parser settings: `__proto__` and `constructor.prototype` keys are refused. */
-function parseJson(text: string): unknown {
-  return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
-}
-
-function record(line: number, text: string, map: (raw: unknown) => unknown): SourceRecord {
-  let raw: unknown;
-  try {
-    raw = parseJson(text);
-  } catch {
-    return { line, errors: badBody() };
-  }
-  try {
-    return { line, body: map(raw) };
-  } catch (error) {
-    if (error instanceof ClerkError) return { line, errors: error.entries };
-    throw error;
-  }
-}
-
-async function* jsonLines(stream: NodeJS.ReadableStream, map: (raw: unknown) => unknown): AsyncGenerator<SourceRecord[]> {
-  for await (const lines of readLines(stream as never)) {
-    const out: SourceRecord[] = [];
-    for (const l of lines) {
-      if (!('text' in l)) out.push({ line: l.line, errors: badBody(`The line is longer than ${MAX_LINE_BYTES} bytes.`) });
-      else if (l.text.trim() !== '') out.push(record(l.line, l.text, map));
-    }
-    if (out.length > 0) yield out;
-  }
-}
-
-async function* jsonArray(stream: NodeJS.ReadableStream, key: string | undefined, map: (raw: unknown) => unknown): AsyncGenerator<SourceRecord[]> {
-  for await (const elements of readJsonArray(stream as never, key)) yield elements.map((e) => record(e.line, e.text, map));
-}
-
-/** Auth0 writes JSON lines (export job) or one JSON array (bulk-import format): the first character tells. */
-async function* auth0(file: string, open: (file: string) => NodeJS.ReadableStream): AsyncGenerator<SourceRecord[]> {
-  let first = '';
-  for await (const chunk of createReadStream(file, { start: 0, end: 4095, encoding: 'utf8' })) first += chunk as string;
-  const isArray = first.replace(/^\uFEFF/, '').trimStart().startsWith('[');
-  yield* isArray ? jsonArray(open(file), undefined, fromAuth0) : jsonLines(open(file), fromAuth0);
-}
-
-// CSV: a header row of POST /v1/users field names, then one user per row. An empty cell is "not given".
+// Our own CSV: a header row of POST /v1/users field names, then one user per row. An empty cell is "not given".
 const LIST_FIELDS = new Set(['email_address', 'phone_number', 'web3_wallet', 'backup_codes']);
 // `gatehouse`: the export's extension object (src/users/gatehouse-extension.ts), as JSON in its cell like the metadata.
 const OBJECT_FIELDS = new Set(['public_metadata', 'private_metadata', 'unsafe_metadata', 'gatehouse']);
 const BOOLEAN_FIELDS = new Set(['skip_password_checks', 'skip_password_requirement', 'delete_self_enabled', 'skip_legal_checks', 'create_organization_enabled']);
 const INTEGER_FIELDS = new Set(['create_organizations_limit']);
+
+function jsonOr(cell: string): unknown {
+  try {
+    return parseJson(cell);
+  } catch {
+    return cell;
+  }
+}
 
 /** A cell → the JSON value POST would receive. A cell that does not convert is passed on as text, so the schema check names it. */
 function csvValue(field: string, cell: string): unknown {
@@ -98,55 +66,59 @@ function csvValue(field: string, cell: string): unknown {
   return cell;
 }
 
-function jsonOr(cell: string): unknown {
-  try {
-    return parseJson(cell);
-  } catch {
-    return cell;
+const ownCsvBody = (row: Record<string, string>) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, csvValue(k, v)]));
+
+/** The mapping of one format: a parsed record → a UserDraft, or our own body as it is. */
+function mapperFor(format: ImportFormat, options: SourceOptions): (value: unknown) => Mapped {
+  switch (format) {
+    case 'jsonl':
+      return (value) => {
+        // Our own format goes to POST's checks as it is; a record of a provider's export would only meet
+        // form_param_unknown there, so it is named here instead.
+        const other = typeof value === 'object' && value !== null && !Array.isArray(value) ? classifyRecord(value as Record<string, unknown>) : undefined;
+        if (other !== undefined && other !== 'jsonl') throw new RecordMismatch(`it has the fields of a ${other} export`);
+        return { body: value };
+      };
+    case 'csv':
+      return (value) => ({ body: ownCsvBody(value as Record<string, string>) });
+    case 'clerk':
+      return (value) => ({ draft: fromClerk(value) });
+    case 'auth0':
+      return (value) => ({ draft: fromAuth0(value) });
+    case 'firebase':
+      return (value) => ({ draft: fromFirebase(value, options.firebase) });
+    case 'supabase':
+      return (value) => ({ draft: fromSupabase(value, options.now) });
   }
 }
 
-async function* csv(stream: NodeJS.ReadableStream): AsyncGenerator<SourceRecord[]> {
-  let header: string[] | undefined;
-  for await (const rows of readCsv(stream as never)) {
-    const out: SourceRecord[] = [];
-    for (const row of rows) {
-      if (!header) {
-        header = row.fields.map((h) => h.trim());
-        continue;
-      }
-      if (row.fields.length > header.length) {
-        out.push({ line: row.line, errors: badBody(`The row has ${row.fields.length} fields, the header ${header.length}.`) });
-        continue;
-      }
-      const body: Record<string, unknown> = {};
-      row.fields.forEach((cell, i) => {
-        if (cell !== '') body[header![i]!] = csvValue(header![i]!, cell);
-      });
-      out.push({ line: row.line, body });
+async function detectInput(file: string, given: ImportFormat | undefined): Promise<{ input: InputFile; detected: Detected }> {
+  const input = await inspectInput(file);
+  const detected = detectFormat(await peekText(input), given);
+  return { input, detected };
+}
+
+/** Opens the file (and the Auth0 password-hash export, if given) and reads its users. */
+export async function openSource(file: string, options: SourceOptions): Promise<RecordSource> {
+  const { input, detected } = await detectInput(file, options.format);
+  if (detected.format === 'firebase' && !options.firebase && /"passwordHash"\s*:\s*"[^"]/.test(await peekText(input))) {
+    throw new ImportInputError(MISSING_SIGNER_KEY);
+  }
+  if (options.auth0Passwords !== undefined) {
+    if (detected.format !== 'auth0') throw new ImportInputError(`--auth0-passwords goes with an Auth0 users export; ${file} is a ${describe(detected, input.gzip)}`);
+    const other = await detectInput(options.auth0Passwords, undefined);
+    if (other.detected.format !== 'auth0') {
+      throw new ImportInputError(`--auth0-passwords names an Auth0 export; ${options.auth0Passwords} is a ${describe(other.detected, other.input.gzip)}`);
     }
-    if (out.length > 0) yield out;
+    return openAuth0Merge([{ ...input, detected }, { ...other.input, detected: other.detected }]);
   }
-}
-
-export function openSource(file: string, format: ImportFormat, options: { firebase?: FirebaseHashParameters | undefined } = {}): RecordSource {
-  const streams: { bytesRead: number }[] = [];
-  const open = (path: string) => {
-    const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-    streams.push(stream);
-    return stream;
+  const opened = openInput(input);
+  const description = describe(detected, input.gzip);
+  return {
+    records: mapRecords(readRecords(opened.stream, detected.shape), mapperFor(detected.format, options), { description }),
+    bytesRead: opened.bytesRead,
+    totalBytes: input.size,
+    description,
+    format: detected.format,
   };
-  const records = (() => {
-    switch (format) {
-      case 'jsonl':
-        return jsonLines(open(file), (raw) => raw);
-      case 'csv':
-        return csv(open(file));
-      case 'auth0':
-        return auth0(file, open);
-      case 'firebase':
-        return jsonArray(open(file), 'users', (raw) => fromFirebase(raw, options.firebase));
-    }
-  })();
-  return { records, bytesRead: () => streams.reduce((n, s) => n + s.bytesRead, 0) };
 }

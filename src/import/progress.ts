@@ -24,6 +24,25 @@ export function describeProgress(p: ImportProgress): { fraction: number; rate: n
   return { fraction, rate, eta };
 }
 
+/**
+ * What the bar shows, kept from going backwards: the fraction done only grows, and the time left only
+ * shrinks. A fresh estimate above the one shown (a slow batch, a second file) is not shown: the last one
+ * counts down instead, never below a second while the import runs, until the estimate catches up.
+ */
+export function createProgressView(): (progress: ImportProgress) => { fraction: number; rate: number; eta: number } {
+  let fraction = 0;
+  let eta = Infinity;
+  let etaAt = 0;
+  return (p) => {
+    const fresh = describeProgress(p);
+    fraction = Math.max(fraction, fresh.fraction);
+    const countdown = Number.isFinite(eta) ? Math.max(eta - (p.elapsedMs - etaAt) / 1000, fraction < 1 ? 1 : 0) : Infinity;
+    eta = Math.min(fresh.eta, countdown);
+    etaAt = p.elapsedMs;
+    return { fraction, rate: fresh.rate, eta };
+  };
+}
+
 export interface ProgressReporter {
   update(progress: ImportProgress): void;
   /** Clears the bar (a terminal) before the summary is printed. */
@@ -35,12 +54,13 @@ export function createProgressReporter(out: NodeJS.WriteStream, options: { inter
   const interval = options.intervalMs ?? (tty ? 100 : 5000);
   let last = performance.now();
   let drawn = false;
+  const view = createProgressView();
   return {
     update(p) {
       const now = performance.now();
       if (now - last < interval) return;
       last = now;
-      const { fraction, rate, eta } = describeProgress(p);
+      const { fraction, rate, eta } = view(p);
       const done = p.inserted + p.updated + p.skipped + p.rejected;
       const stats = `${integer.format(done)} rows  ${integer.format(rate)} rows/s  ETA ${duration(eta)}  rejected ${integer.format(p.rejected)}`;
       if (tty) {

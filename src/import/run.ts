@@ -1,4 +1,4 @@
-import { open, stat, unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Deps } from '../deps.js';
 import { NO_HTTP_REQUEST } from '../webhooks/events.js';
@@ -11,8 +11,9 @@ import {
   type ImportRow,
 } from '../users/bulk/service.js';
 import { prepareImportRow } from '../users/bulk/import-row.js';
-import type { FirebaseHashParameters } from './firebase.js';
-import { formatFromExtension, openSource, type ImportFormat, type SourceRecord } from './formats.js';
+import { explainErrors } from './explain.js';
+import { openSource, type ImportFormat, type SourceRecord } from './formats.js';
+import type { FirebaseHashParameters } from './providers/firebase.js';
 
 // `gatehouse import`: read users from a file, validate each with prepareNewUser (every rule of
 // POST /v1/users), write them in batches (users/bulk-service), and account for every line: inserted,
@@ -25,9 +26,15 @@ import { formatFromExtension, openSource, type ImportFormat, type SourceRecord }
 
 export interface ImportOptions {
   file: string;
-  /** Default: from the extension (.jsonl/.ndjson/.json → jsonl, .csv → csv). */
+  /** Default: read from the content (src/import/detect.ts). */
   format?: ImportFormat | undefined;
-  /** A row whose user already exists (same external_id, or primary email when it has none). Default skip. */
+  /** Auth0's password-hash export, merged with the users export `file` by user id (either may be `file`). */
+  auth0Passwords?: string | undefined;
+  /**
+   * A row whose user already exists (same gatehouse id, external_id, or primary email when it has none).
+   * Default fill: add what the user lacks, never blank or loosen anything (a second file of the same
+   * users, Auth0's password-hash export after its users export, completes them; a resumed run adds nothing).
+   */
   onConflict?: ConflictMode | undefined;
   /** Default `<file>.rejects.jsonl`. Removed at the end when nothing was rejected. */
   rejectsPath?: string | undefined;
@@ -53,7 +60,7 @@ export interface ImportCounts {
   read: number;
   inserted: number;
   updated: number;
-  /** Already there (same external_id or primary email) with --on-conflict skip. */
+  /** Already there (same external_id or primary email), left as it is: --on-conflict skip, or a fill that adds nothing. */
   skipped: number;
   rejected: number;
 }
@@ -69,6 +76,14 @@ export interface ImportProgress extends ImportCounts {
 
 export interface ImportSummary extends ImportProgress {
   format: ImportFormat;
+  /** What was read, and how the format was known: "Auth0 (JSON lines, gzip), detected from the content". */
+  description: string;
+  /** Source fields not carried, and in how many of the users written (inserted or updated). */
+  dropped: Record<string, number>;
+  /** Users written who sign in only through a social provider: they come without a password. */
+  socialOnly: number;
+  /** The first rejected row, for the summary line that says why. */
+  firstReject: RejectLine | undefined;
   dryRun: boolean;
   interrupted: boolean;
   /** Where the rejected rows are, when there are any. */
@@ -79,48 +94,77 @@ export const DEFAULT_BATCH_SIZE = 2000;
 /** Rows validated between two turns of the event loop. */
 const PREPARE_SLICE = 250;
 
+/** Where a row came from: its line (and file), its place in the source, what its mapping left behind. */
+interface Origin extends Pick<SourceRecord, 'line' | 'file' | 'dropped' | 'socialOnly'> {
+  /** Position in the source: file order, across the two files of an Auth0 merge too. */
+  seq: number;
+}
+
 interface Reject {
-  line: number;
+  origin: Origin;
   errors: ClerkErrorEntry[];
   body: unknown;
+}
+
+/** A line of the rejects file. */
+export interface RejectLine {
+  line: number;
+  /** Only when the import reads two files (Auth0's users and password-hash exports). */
+  file?: string | undefined;
+  external_id?: string | undefined;
+  email_address?: string | undefined;
+  /** `index`: which value of an identifier list (email_address…) the error is about. */
+  errors: { code: string; param_name?: unknown; index?: unknown; message: string; long_message: string }[];
 }
 
 /**
  * A rejects-file line: where, which rule, and enough to find the user (external_id, first email) —
  * never a password, digest, TOTP secret or backup code. Do not rename the fields: operators script on them.
  */
-function rejectLine(reject: Reject): string {
+function rejectLine(reject: Reject): RejectLine {
   const body = (typeof reject.body === 'object' && reject.body !== null ? reject.body : {}) as Record<string, unknown>;
   const email = Array.isArray(body.email_address) ? body.email_address[0] : undefined;
   const clip = (v: unknown) => (typeof v === 'string' ? v.slice(0, 320) : undefined);
-  return `${JSON.stringify({
-    line: reject.line,
+  return {
+    line: reject.origin.line,
+    file: reject.origin.file,
     external_id: clip(body.external_id),
     email_address: clip(email),
-    errors: reject.errors.map((e) => ({ code: e.code, param_name: e.meta?.param_name, message: e.message, long_message: e.long_message })),
-  })}\n`;
+    // POST's errors, with what it leaves out said: which value of a list, and why it is not valid.
+    errors: explainErrors(reject.errors, body).map((e) => ({
+      code: e.code,
+      param_name: e.meta?.param_name,
+      index: e.meta?.index,
+      message: e.message,
+      long_message: e.long_message,
+    })),
+  };
 }
 
 interface PreparedBatch {
   rows: ImportRow[];
-  lines: number[];
+  origins: Origin[];
   rejects: Reject[];
 }
 
 export async function runImport(
-  importDeps: Pick<Deps, 'db' | 'clock' | 'secretBox' | 'hibp' | 'instance' | 'settings'>,
+  importDeps: Pick<Deps, 'db' | 'clock' | 'secretBox' | 'hibp' | 'instance' | 'settings' | 'config'>,
   options: ImportOptions,
 ): Promise<ImportSummary> {
   // No HTTP request behind an import: its events carry NO_HTTP_REQUEST (src/webhooks/events.ts).
   const deps = { ...importDeps, httpRequest: NO_HTTP_REQUEST, muted: options.events === false };
   const started = performance.now();
-  const format = options.format ?? formatFromExtension(options.file);
-  if (!format) throw new Error(`cannot tell the format of ${options.file} from its extension: give --format jsonl|csv|auth0|firebase`);
+  const source = await openSource(options.file, {
+    format: options.format,
+    firebase: options.firebase,
+    auth0Passwords: options.auth0Passwords,
+    now: deps.clock.now(),
+  });
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('the batch size must be a positive integer');
-  const onConflict = options.onConflict ?? 'skip';
+  const onConflict = options.onConflict ?? 'fill';
   const dryRun = options.dryRun === true;
-  const totalBytes = (await stat(options.file)).size;
+  const { totalBytes } = source;
   const rejectsPath = options.rejectsPath ?? `${options.file}.rejects.jsonl`;
   const passwordPolicy = await importPasswordPolicy(deps);
   const claimed = dryRun ? new Map<string, string>() : undefined;
@@ -129,42 +173,48 @@ export async function runImport(
   const rejectsFile = await open(rejectsPath, 'w', 0o600);
   await rejectsFile.chmod(0o600);
   const counts: ImportCounts = { read: 0, inserted: 0, updated: 0, skipped: 0, rejected: 0 };
-  const source = openSource(options.file, format, { firebase: options.firebase });
+  const dropped: Record<string, number> = {};
+  let socialOnly = 0;
+  let firstReject: RejectLine | undefined;
   let pulled = 0; // records taken from the source, written or not
+  let bytesDone = 0;
   const progress = (): ImportProgress => {
     const bytesRead = source.bytesRead();
     const done = counts.inserted + counts.updated + counts.skipped + counts.rejected;
-    const bytesDone = pulled > 0 ? Math.round((bytesRead * done) / pulled) : 0;
+    // An estimate (the bytes of the rows done, from the average row so far): it never goes backwards.
+    bytesDone = Math.min(totalBytes, Math.max(bytesDone, pulled > 0 ? Math.round((bytesRead * done) / pulled) : 0));
     return { ...counts, bytesRead, bytesDone, totalBytes, elapsedMs: performance.now() - started };
   };
 
+  let sequence = 0;
   async function prepareOne(record: SourceRecord, batch: PreparedBatch) {
+    const origin: Origin = { line: record.line, file: record.file, dropped: record.dropped, socialOnly: record.socialOnly, seq: sequence++ };
     if (record.errors) {
-      batch.rejects.push({ line: record.line, errors: record.errors, body: record.body });
+      batch.rejects.push({ origin, errors: record.errors, body: record.body });
       return;
     }
     try {
       // The rules of POST /v1/users (prepareNewUser), and the line's `gatehouse` key when it has one.
       batch.rows.push(await prepareImportRow(deps, record.body, { passwordPolicy }));
-      batch.lines.push(record.line);
+      batch.origins.push(origin);
     } catch (error) {
       if (!(error instanceof ClerkError)) throw error;
-      batch.rejects.push({ line: record.line, errors: error.entries, body: record.body });
+      batch.rejects.push({ origin, errors: error.entries, body: record.body });
     }
   }
 
   async function prepare(records: SourceRecord[]): Promise<PreparedBatch> {
-    const batch: PreparedBatch = { rows: [], lines: [], rejects: [] };
+    const batch: PreparedBatch = { rows: [], origins: [], rejects: [] };
     for (let i = 0; i < records.length; i += PREPARE_SLICE) {
       const slice = records.slice(i, i + PREPARE_SLICE);
       // Concurrently within a slice: plain passwords and backup codes hash on the thread pool meanwhile.
       // Rows are pushed in completion order, so sort them back into file order afterwards.
-      const sliceBatch: PreparedBatch = { rows: [], lines: [], rejects: [] };
+      const sliceBatch: PreparedBatch = { rows: [], origins: [], rejects: [] };
       await Promise.all(slice.map((record) => prepareOne(record, sliceBatch)));
-      const order = sliceBatch.lines.map((line, k) => ({ line, k })).sort((a, b) => a.line - b.line);
-      for (const { line, k } of order) {
+      const order = sliceBatch.origins.map((origin, k) => ({ origin, k })).sort((a, b) => a.origin.seq - b.origin.seq);
+      for (const { origin, k } of order) {
         batch.rows.push(sliceBatch.rows[k]!);
-        batch.lines.push(line);
+        batch.origins.push(origin);
       }
       batch.rejects.push(...sliceBatch.rejects);
       await nextTurn();
@@ -176,19 +226,32 @@ export async function runImport(
   // Rejects are written batch by batch in file order, even when a later batch finishes first.
   let rejectsWritten: Promise<void> = Promise.resolve();
 
+  // After a batch of mostly existing users, the next one looks its users up before inserting (an update,
+  // a resumed run, the second file of a pair): a failed insert attempt per batch is saved.
+  let expectExisting = false;
   async function write(batch: PreparedBatch, busy: { keys: Set<string>; settled: Promise<unknown> } | undefined, previous: Promise<void>) {
     const outcomes =
-      batch.rows.length > 0 ? await writeImportBatch(deps, batch.rows, { onConflict, dryRun: claimed && { claimed }, inFlight: busy }) : [];
+      batch.rows.length > 0
+        ? await writeImportBatch(deps, batch.rows, { onConflict, dryRun: claimed && { claimed }, inFlight: busy, expectExisting })
+        : [];
+    if (outcomes.length > 0) expectExisting = outcomes.filter((o) => o.status === 'updated' || o.status === 'skipped').length * 2 > outcomes.length;
     const rejects = [...batch.rejects];
     outcomes.forEach((outcome, i) => {
-      if (outcome.status === 'rejected') rejects.push({ line: batch.lines[i]!, errors: outcome.errors, body: batch.rows[i]!.input });
+      const origin = batch.origins[i]!;
+      if (outcome.status === 'rejected') rejects.push({ origin, errors: outcome.errors, body: batch.rows[i]!.input });
       else counts[outcome.status]++;
+      if (outcome.status === 'inserted' || outcome.status === 'updated') {
+        for (const field of new Set(origin.dropped)) dropped[field] = (dropped[field] ?? 0) + 1;
+        if (origin.socialOnly) socialOnly++;
+      }
     });
     counts.rejected += rejects.length;
     await previous;
     if (rejects.length > 0) {
-      rejects.sort((a, b) => a.line - b.line);
-      await rejectsFile.write(rejects.map(rejectLine).join(''));
+      rejects.sort((a, b) => a.origin.seq - b.origin.seq);
+      const lines = rejects.map(rejectLine);
+      firstReject ??= lines[0];
+      await rejectsFile.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
     }
     options.onProgress?.(progress());
   }
@@ -243,7 +306,11 @@ export async function runImport(
   }
   return {
     ...progress(),
-    format,
+    format: source.format,
+    description: source.description,
+    dropped,
+    socialOnly,
+    firstReject,
     dryRun,
     interrupted,
     rejectsPath: counts.rejected > 0 ? rejectsPath : undefined,

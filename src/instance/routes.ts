@@ -49,12 +49,22 @@ const AuthSettings = Type.Object(
   },
   { additionalProperties: false },
 );
+const OrganizationSettings = Type.Object(
+  {
+    // 0 means unlimited, as in Clerk's organization settings.
+    max_allowed_memberships: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    create_organizations_limit: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    admin_delete_enabled: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
 const SettingsSchema = Type.Object({
   object: Type.Literal('gatehouse_settings'),
   password_settings: PasswordSettings,
   lockout: LockoutSettings,
   sessions: SessionSettings,
   auth: AuthSettings,
+  organization_settings: OrganizationSettings,
 });
 const SettingsBody = Type.Object(
   {
@@ -62,6 +72,7 @@ const SettingsBody = Type.Object(
     lockout: Type.Optional(Type.Partial(LockoutSettings)),
     sessions: Type.Optional(Type.Partial(SessionSettings)),
     auth: Type.Optional(Type.Partial(AuthSettings)),
+    organization_settings: Type.Optional(Type.Partial(OrganizationSettings)),
   },
   { additionalProperties: false },
 );

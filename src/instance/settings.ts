@@ -42,12 +42,23 @@ export interface AuthSettings {
   backup_code: boolean;
 }
 
+/** Organization defaults, with Clerk's names (its dashboard's organization settings). 0 means unlimited. */
+export interface OrganizationSettings {
+  /** Members (and pending invitations) an organization may have unless it says otherwise. */
+  max_allowed_memberships: number;
+  /** Organizations a user may create when the user's own create_organizations_limit is 0 or null. */
+  create_organizations_limit: number;
+  /** Whether a new organization lets its admins delete it through the Frontend API. */
+  admin_delete_enabled: boolean;
+}
+
 /** Instance settings a Gatehouse admin can change at run time (a Gatehouse extension of Clerk's API). */
 export interface InstanceSettings {
   password_settings: PasswordPolicy;
   lockout: LockoutSettings;
   sessions: SessionSettings;
   auth: AuthSettings;
+  organization_settings: OrganizationSettings;
 }
 
 export const defaultSettings: InstanceSettings = {
@@ -65,21 +76,25 @@ export const defaultSettings: InstanceSettings = {
     totp: true,
     backup_code: true,
   },
+  // A self-hosted instance has no plan limits: unlimited unless the admin sets one.
+  organization_settings: { max_allowed_memberships: 0, create_organizations_limit: 0, admin_delete_enabled: true },
 };
 
 /** The settings stored in the database, over the defaults (a setting never stored keeps its default). */
 export async function readSettings(db: Executor): Promise<InstanceSettings> {
-  const [password, lockout, sessions, auth] = await Promise.all([
+  const [password, lockout, sessions, auth, organizations] = await Promise.all([
     findSetting(db, 'password_settings'),
     findSetting(db, 'lockout'),
     findSetting(db, 'sessions'),
     findSetting(db, 'auth'),
+    findSetting(db, 'organization_settings'),
   ]);
   return {
     password_settings: { ...defaultSettings.password_settings, ...((password as object | undefined) ?? {}) },
     lockout: { ...defaultSettings.lockout, ...((lockout as object | undefined) ?? {}) },
     sessions: { ...defaultSettings.sessions, ...((sessions as object | undefined) ?? {}) },
     auth: { ...defaultSettings.auth, ...((auth as object | undefined) ?? {}) },
+    organization_settings: { ...defaultSettings.organization_settings, ...((organizations as object | undefined) ?? {}) },
   };
 }
 
@@ -88,6 +103,7 @@ export interface SettingsPatch {
   lockout?: Partial<LockoutSettings>;
   sessions?: Partial<SessionSettings>;
   auth?: Partial<AuthSettings>;
+  organization_settings?: Partial<OrganizationSettings>;
 }
 
 /** Validates and stores a settings change (PATCH /v1/gatehouse/settings); returns the result. */
@@ -101,11 +117,13 @@ export async function writeSettings(db: Executor, patch: SettingsPatch): Promise
     lockout: { ...current.lockout, ...patch.lockout },
     sessions: { ...current.sessions, ...patch.sessions },
     auth: { ...current.auth, ...patch.auth },
+    organization_settings: { ...current.organization_settings, ...patch.organization_settings },
   };
   if (patch.password_settings) await upsertSetting(db, 'password_settings', next.password_settings);
   if (patch.lockout) await upsertSetting(db, 'lockout', next.lockout);
   if (patch.sessions) await upsertSetting(db, 'sessions', next.sessions);
   if (patch.auth) await upsertSetting(db, 'auth', next.auth);
+  if (patch.organization_settings) await upsertSetting(db, 'organization_settings', next.organization_settings);
   return next;
 }
 

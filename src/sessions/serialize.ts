@@ -10,7 +10,7 @@ export function serializeSession(row: SessionRow, nowMs: number) {
     client_id: row.client_id,
     actor: null,
     status: effectiveStatus(row, nowMs),
-    last_active_organization_id: null,
+    last_active_organization_id: row.last_active_organization_id,
     last_active_at: row.last_active_at,
     latest_activity: null,
     expire_at: row.expire_at,

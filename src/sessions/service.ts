@@ -8,6 +8,7 @@ import { readSettings } from '../instance/settings.js';
 import { signToken } from '../keys/service.js';
 import { newId } from '../lib/ids.js';
 import { assertNotLocked } from '../lockout/service.js';
+import { defaultActiveOrganization, organizationClaims } from '../organizations/members/active-organization.js';
 import { userSnapshots, type UserEventDeps } from '../users/events.js';
 import { recordEvents } from '../webhooks/record.js';
 import { serializeSession } from './serialize.js';
@@ -19,6 +20,7 @@ import {
   findUserSignInState,
   insertSession,
   listSessions as listSessionRows,
+  setSessionActiveOrganization,
   touchSessionActivity,
   touchUserSignIn,
   updateActiveSessions,
@@ -95,6 +97,8 @@ async function openSession(deps: SessionDeps & { db: Executor }, input: NewSessi
     user_id: input.userId,
     client_id: input.clientId,
     status: 'active',
+    // Clerk: the organization the user last had active (or last joined) is active in the next session.
+    last_active_organization_id: await defaultActiveOrganization(deps.db, input.userId),
     last_active_at: now,
     expire_at: expireAt,
     abandon_at: Math.max(expireAt, now + ABANDON_AFTER_MS),
@@ -192,15 +196,33 @@ async function clientSession(deps: { db: Executor }, clientId: string, sessionId
   return session;
 }
 
+/** 404 unless the user is a member of the organization (what a session may make active, or mint a token for). */
+async function assertMemberOf(db: Executor, userId: string, organizationId: string) {
+  if (!(await organizationClaims(db, userId, organizationId))) {
+    throw new ClerkError('resource_not_found', { message: 'not found', long_message: 'Given organization not found.' });
+  }
+}
+
 /**
  * POST /v1/client/sessions/{id}/touch (Frontend API): the session is in use; it becomes the client's
- * last active session. Only an active session can be touched.
+ * last active session. Only an active session can be touched. With `activeOrganizationId` (clerk-js always
+ * sends it), the session switches to that organization, which the user must be a member of, or to the
+ * personal workspace (null); its tokens then carry that organization's claims.
  */
-export async function touchClientSession(deps: SessionDeps, clientId: string, sessionId: string): Promise<SessionRow> {
+export async function touchClientSession(
+  deps: SessionDeps,
+  clientId: string,
+  sessionId: string,
+  activeOrganizationId?: string | null,
+): Promise<SessionRow> {
   return inTransaction(deps.db, async (db) => {
     const session = await clientSession({ db }, clientId, sessionId);
     const now = deps.clock.now();
     if (effectiveStatus(session, now) !== 'active') throw sessionNotFound(sessionId, `No active session was found with id ${sessionId}`);
+    if (activeOrganizationId !== undefined && activeOrganizationId !== session.last_active_organization_id) {
+      if (activeOrganizationId !== null) await assertMemberOf(db, session.user_id, activeOrganizationId);
+      await setSessionActiveOrganization(db, session.id, activeOrganizationId, now);
+    }
     await touchSessionActivity(db, session, now, dayOf(now));
     await clientChanged({ db, clock: deps.clock }, clientId, sessionId);
     return (await findSessionById(db, sessionId))!;
@@ -247,6 +269,11 @@ export interface TokenOptions {
   clientId?: string;
   /** Frontend API: the `azp` claim, the origin the token was minted for. */
   authorizedParty?: string | undefined;
+  /**
+   * Frontend API: the organization this token is for (clerk-js's `organization_id`), which the user must be a
+   * member of; null: the personal workspace. Undefined: the session's active organization.
+   */
+  organizationId?: string | null | undefined;
 }
 
 /**
@@ -258,6 +285,8 @@ export async function createSessionToken(deps: SessionDeps, id: string, options:
   const session = options.clientId === undefined ? await getSession(deps, id) : await clientSession(deps, options.clientId, id);
   const now = deps.clock.now();
   if (effectiveStatus(session, now) !== 'active') throw sessionNotFound(id, `No active session was found with id ${id}`);
+  const organizationId = options.organizationId === undefined ? session.last_active_organization_id : options.organizationId;
+  if (options.organizationId) await assertMemberOf(deps.db, session.user_id, options.organizationId);
   const lifetime = options.expiresInSeconds ?? (await readSettings(deps.db)).sessions.token_lifetime;
   const iat = Math.floor(now / 1000);
   const claims = {
@@ -270,7 +299,10 @@ export async function createSessionToken(deps: SessionDeps, id: string, options:
     nbf: iat - 10,
     sid: session.id,
     sub: session.user_id,
-    v: 2,
+    // The active organization, as the 2025-03-12 era's (v1) tokens carry it: org_id, org_role, org_slug,
+    // org_permissions, only while the user is still a member. @clerk/backend reads these claims when the
+    // token has no `v: 2` (whose organization claim is the compact `o`).
+    ...(organizationId ? await organizationClaims(deps.db, session.user_id, organizationId) : {}),
   };
   const jwt = await signToken(deps, claims);
   await touchSessionActivity(deps.db, session, now, dayOf(now));

@@ -49,6 +49,11 @@ export async function touchSessionActivity(db: Executor, session: SessionRow, no
     .execute();
 }
 
+/** The organization the session has active (null: the personal workspace). */
+export async function setSessionActiveOrganization(db: Executor, id: string, organizationId: string | null, nowMs: number) {
+  await db.updateTable('sessions').set({ last_active_organization_id: organizationId, updated_at: nowMs }).where('id', '=', id).execute();
+}
+
 /**
  * Moves active sessions to `status` and returns them as they are now. Only sessions still active
  * (and not past expiry) change, so a revoke never rewrites an ended or expired session.

@@ -10,7 +10,7 @@ import { findFullUsersByIds, type FullUserRow } from './store.js';
 // changed the user; other features (identifications, MFA, sessions) call them for the user they changed.
 
 /** What a user event needs: the transaction, the request, and what the User JSON is computed from. */
-export type UserEventDeps = EventDeps & Pick<Deps, 'settings'>;
+export type UserEventDeps = EventDeps & Pick<Deps, 'settings' | 'config'>;
 
 /** Users as they are in this transaction, in the order of `ids`, with their Backend API JSON. */
 export async function userSnapshots(deps: UserEventDeps, ids: string[]): Promise<{ row: FullUserRow; json: UserJson }[]> {

@@ -1,27 +1,33 @@
 import { serializeEmailAddress, serializePhoneNumber, serializeWeb3Wallet } from '../identifications/serialize.js';
 import type { Deps } from '../deps.js';
+import { imageFields, initialsOf } from '../images/urls.js';
 import type { FullUserRow } from './store.js';
 
 export interface UserViewContext {
   instanceId: string;
+  /** Where uploaded profile images are served (GATEHOUSE_PUBLIC_URL). */
+  publicUrl: string;
   nowMs: number;
   /** Failed verifications allowed before a lockout; null when lockout is off. */
   maxAttempts: number | null;
 }
 
 /** The view of users as of now: the instance, the clock, and this process's lockout rule. */
-export function userViewContext(deps: Pick<Deps, 'instance' | 'clock' | 'settings'>): UserViewContext {
+export function userViewContext(deps: Pick<Deps, 'instance' | 'clock' | 'settings' | 'config'>): UserViewContext {
   const { max_attempts } = deps.settings.current().lockout;
-  return { instanceId: deps.instance.id, nowMs: deps.clock.now(), maxAttempts: max_attempts > 0 ? max_attempts : null };
+  return {
+    instanceId: deps.instance.id,
+    publicUrl: deps.config.publicUrl,
+    nowMs: deps.clock.now(),
+    maxAttempts: max_attempts > 0 ? max_attempts : null,
+  };
 }
 
-/** Clerk's default avatar URL: img.clerk.com + base64url of {type, iid, rid, initials?}. */
-function imageUrl(row: FullUserRow, instanceId: string): string {
-  const initials = [row.first_name, row.last_name]
-    .map((n) => n?.trim()[0]?.toUpperCase() ?? '')
-    .join('');
-  const payload = { type: 'default', iid: instanceId, rid: row.id, ...(initials ? { initials } : {}) };
-  return `https://img.clerk.com/${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+/** The uploaded profile image (served by Gatehouse), or Clerk's default avatar with the user's initials. */
+function images(row: FullUserRow, ctx: UserViewContext) {
+  const image = imageFields(ctx, row.id, row.profile_image_id, initialsOf(row.first_name, row.last_name));
+  // profile_image_url (deprecated): the image itself, or Clerk's gravatar placeholder without one.
+  return { ...image, profile_image_url: image.has_image ? image.image_url : 'https://www.gravatar.com/avatar?d=mp' };
 }
 
 function lockState(row: FullUserRow, nowMs: number) {
@@ -45,14 +51,15 @@ export function serializeUser(row: FullUserRow, ctx: UserViewContext) {
   const totpEnabled = row.totp_secret !== null;
   const backupCodeEnabled = (row.backup_codes?.length ?? 0) > 0;
   const secondFactorPhone = row.phone_numbers.some((p) => p.reserved_for_second_factor);
+  const { image_url, has_image, profile_image_url } = images(row, ctx);
   return {
     id: row.id,
     object: 'user' as const,
     username: row.username,
     first_name: row.first_name,
     last_name: row.last_name,
-    image_url: imageUrl(row, ctx.instanceId),
-    has_image: false,
+    image_url,
+    has_image,
     primary_email_address_id: row.primary_email_address_id,
     primary_phone_number_id: row.primary_phone_number_id,
     primary_web3_wallet_id: row.primary_web3_wallet_id,
@@ -84,7 +91,7 @@ export function serializeUser(row: FullUserRow, ctx: UserViewContext) {
     mfa_enabled_at: row.mfa_enabled_at,
     mfa_disabled_at: row.mfa_disabled_at,
     legal_accepted_at: row.legal_accepted_at,
-    profile_image_url: 'https://www.gravatar.com/avatar?d=mp',
+    profile_image_url,
   };
 }
 

@@ -16,6 +16,8 @@ import { newId } from '../lib/ids.js';
 import { prepareBackupCodes, prepareTotpSecret } from '../mfa/service.js';
 import { readSettings } from '../instance/settings.js';
 import { removeUserSessions, revokeUserSessions } from '../sessions/service.js';
+import { isImageOf } from '../images/service.js';
+import { removeUserMemberships } from '../organizations/members/service.js';
 import { preparePassword, removePassword } from '../passwords/service.js';
 import type { PasswordPolicy } from '../passwords/policy.js';
 import { compileBodyValidator } from '../http/validator.js';
@@ -173,10 +175,6 @@ function updateErrors(input: UpdateUserInput) {
       long_message: '`password` is required when `skip_password_checks` is present.',
     }));
   }
-  // Profile images do not exist yet, so no image id can be valid.
-  if (input.profile_image_id != null) {
-    errors.push(clerkErrorEntry('form_resource_not_found', { meta: { param_name: 'profile_image_id' } }));
-  }
   return errors;
 }
 
@@ -209,6 +207,13 @@ export async function updateUser(deps: UserDeps, id: string, input: UpdateUserIn
         if (input[field] != null) patch[field] = input[field];
       }
       if (legalAcceptedAt !== undefined) patch.legal_accepted_at = legalAcceptedAt;
+      if (input.profile_image_id !== undefined) {
+        // An image uploaded for this user (its current one or one of its last few): anything else is unknown.
+        if (input.profile_image_id !== null && !(await isImageOf({ db }, { user_id: id }, input.profile_image_id))) {
+          throw new ClerkError('form_resource_not_found', { meta: { param_name: 'profile_image_id' } });
+        }
+        patch.profile_image_id = input.profile_image_id;
+      }
       if (createdAt != null) patch.created_at = createdAt;
       if (input.username !== undefined) {
         const removing = input.username === null || input.username === '';
@@ -284,6 +289,8 @@ function mfaTimestamps(
 export async function deleteUser(deps: UserEventDeps, id: string): Promise<void> {
   await inTransaction(deps.db, async (db) => {
     await removeUserSessions({ ...deps, db }, id);
+    // Its memberships go with it (the database cascade would drop them silently): one event each.
+    await removeUserMemberships({ ...deps, db }, id);
     if (!(await deleteUserById(db, id))) throw userNotFound(id);
     await recordUserDeleted({ ...deps, db }, id);
   });

@@ -11,6 +11,18 @@ export const EVENT_TYPES = Object.freeze([
   'session.ended',
   'session.removed',
   'session.revoked',
+  'organization.created',
+  'organization.updated',
+  'organization.deleted',
+  'organizationMembership.created',
+  'organizationMembership.updated',
+  'organizationMembership.deleted',
+  'organizationInvitation.created',
+  'organizationInvitation.accepted',
+  'organizationInvitation.revoked',
+  'organizationDomain.created',
+  'organizationDomain.updated',
+  'organizationDomain.deleted',
 ] as const);
 
 export type EventType = (typeof EVENT_TYPES)[number];

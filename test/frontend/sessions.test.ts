@@ -86,7 +86,7 @@ test('Frontend API sessions and tokens', async (t) => {
     assert.equal(bearer.toAuth()?.userId, user.id);
   });
 
-  await t.test('touch → the client\'s last active session; an organization (none exist yet) → 404; an empty one is the personal workspace', async () => {
+  await t.test('touch → the client\'s last active session; an organization the user is not in → 404', async () => {
     const user = await createUserWithPassword(ctx);
     const browser = new Browser(ctx);
     const sessionId = await browser.signIn(user.email);
@@ -99,6 +99,29 @@ test('Frontend API sessions and tokens', async (t) => {
     const read = await browser.request('GET', `/v1/client/sessions/${sessionId}`);
     assert.equal(read.body.response.user.id, user.id);
     assertError(await new Browser(ctx).request('POST', `/v1/client/sessions/${sessionId}/touch`), 404, 'resource_not_found');
+  });
+
+  await t.test('the active organization: a member starts in it; touch switches to the personal workspace and back; tokens follow', async () => {
+    const user = await createUserWithPassword(ctx);
+    const org = await call(ctx, 'POST', '/v1/organizations', { name: 'Acme', created_by: user.id });
+    assert.equal(org.status, 200, JSON.stringify(org.body));
+    const other = await call(ctx, 'POST', '/v1/organizations', { name: 'Elsewhere' });
+    const browser = new Browser(ctx);
+    const sessionId = await browser.signIn(user.email);
+    const client = (await browser.request('GET', '/v1/client')).body.response;
+    assert.equal(client.sessions[0].last_active_organization_id, org.body.id, 'a new session starts in the organization');
+    assert.equal(claims(client.sessions[0].last_active_token.jwt).org_id, org.body.id);
+    const personal = await browser.request('POST', `/v1/client/sessions/${sessionId}/touch`, { active_organization_id: null });
+    assert.equal(personal.body.response.last_active_organization_id, null);
+    assert.equal(claims((await browser.request('POST', `/v1/client/sessions/${sessionId}/tokens`, { organization_id: null })).body.jwt).org_id, undefined);
+    const back = await browser.request('POST', `/v1/client/sessions/${sessionId}/touch`, { active_organization_id: org.body.id });
+    assert.equal(back.body.response.last_active_organization_id, org.body.id);
+    assert.equal((await call(ctx, 'GET', `/v1/sessions/${sessionId}`)).body.last_active_organization_id, org.body.id);
+    const token = claims((await browser.request('POST', `/v1/client/sessions/${sessionId}/tokens`, { organization_id: org.body.id })).body.jwt);
+    assert.equal(token.org_id, org.body.id);
+    assert.equal(token.org_role, 'org:admin');
+    assertError(await browser.request('POST', `/v1/client/sessions/${sessionId}/touch`, { active_organization_id: other.body.id }), 404, 'resource_not_found');
+    assertError(await browser.request('POST', `/v1/client/sessions/${sessionId}/tokens`, { organization_id: other.body.id }), 404, 'resource_not_found');
   });
 
   await t.test('end → `ended` (kept on the client, session.ended); no more tokens for it', async () => {

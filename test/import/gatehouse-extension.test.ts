@@ -137,7 +137,7 @@ test(`gatehouse import: the gatehouse key (${engine})`, async (t) => {
         { external_id: `dup-id-a-${batchSize}`, email_address: [`dup-id-a-${batchSize}@example.com`], gatehouse: { id } },
         { external_id: `dup-id-b-${batchSize}`, email_address: [`dup-id-b-${batchSize}@example.com`], gatehouse: { id } },
       ]);
-      const summary = await importFile(ctx, file, { batchSize });
+      const summary = await importFile(ctx, file, { batchSize, onConflict: 'skip' });
       assert.deepEqual([summary.inserted, summary.skipped, summary.rejected], [1, 1, 0], `batch size ${batchSize}`);
       assert.equal((await userByExternalId(ctx, `dup-id-a-${batchSize}`)).id, id);
       assert.equal(await userByExternalId(ctx, `dup-id-b-${batchSize}`), undefined);
@@ -156,7 +156,7 @@ test(`gatehouse import: the gatehouse key (${engine})`, async (t) => {
       gatehouse: { id: existing.id, banned: true, updated_at: '2023-03-03T03:03:03.003Z', email_addresses: [{ id: idnId() }] },
     };
     const file = await writeLines(path.join(dir, 'id-in-db.jsonl'), [line]);
-    const skipped = await importFile(ctx, file);
+    const skipped = await importFile(ctx, file, { onConflict: 'skip' });
     assert.deepEqual([skipped.inserted, skipped.skipped, skipped.rejected], [0, 1, 0]);
     assert.equal((await call(ctx, 'GET', `/v1/users/${existing.id}`)).body.banned, false);
 

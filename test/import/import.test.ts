@@ -78,7 +78,13 @@ test(`gatehouse import (${engine})`, async (t) => {
     assert.equal(byLine.get(3)!.external_id, 'r-3');
     assert.equal(byLine.get(3)!.email_address, 'not-an-email');
 
-    // Exactly POST /v1/users's answer for the same body: one validation path.
+    // Exactly POST /v1/users's answer for the same body: one validation path. The rejects file adds to an
+    // identifier's format error which value of the list it is about, and why.
+    const [emailError] = byLine.get(3)!.errors as { index?: number; long_message: string }[];
+    assert.equal(emailError!.index, 0);
+    assert.equal(emailError!.long_message, 'email_address[0] "not-an-email" must contain exactly one @ with a local part before it. email_address must be a valid email address.');
+    emailError!.long_message = 'email_address must be a valid email address.';
+    delete emailError!.index;
     for (const line of [3, 5, 6, 7, 10, 11, 12, 13]) {
       const res = await call(ctx, 'POST', '/v1/users', typeof bad[line] === 'string' ? JSON.parse(bad[line] as string) : bad[line]);
       assert.equal(res.status, 422, JSON.stringify(res.body));
@@ -121,7 +127,7 @@ test(`gatehouse import (${engine})`, async (t) => {
     assert.equal((await readRejects(rejectsPath))[0]!.line, 1);
   });
 
-  await t.test('--on-conflict skip (the default): a second run inserts nothing and skips every user already there', async () => {
+  await t.test('--on-conflict fill (the default): a second run inserts nothing, fills only what users lack, overwrites nothing', async () => {
     const rows = Array.from({ length: 30 }, (_, i) => ({ external_id: `skip-${i}`, email_address: [`skip${i}@example.com`], first_name: 'First' }));
     // The last two have no external_id: the primary email identifies them.
     rows.push({ email_address: ['skip-noext-1@example.com'], first_name: 'First' } as never, { email_address: ['skip-noext-2@example.com'] } as never);
@@ -132,9 +138,17 @@ test(`gatehouse import (${engine})`, async (t) => {
     const changed = rows.map((r) => ({ ...r, first_name: 'Changed' }));
     await writeLines(file, changed);
     const second = await importFile(ctx, file, { batchSize: 7 });
-    assert.deepEqual([second.inserted, second.skipped, second.updated, second.rejected], [0, 32, 0, 0]);
+    // The last user had no first name: the second run gives it one; the others keep theirs.
+    assert.deepEqual([second.inserted, second.skipped, second.updated, second.rejected], [0, 31, 1, 0]);
     assert.equal(await userCount(ctx), before + 32);
-    assert.equal((await userByExternalId(ctx, 'skip-3')).first_name, 'First', 'skip leaves the user as it was');
+    assert.equal((await userByExternalId(ctx, 'skip-3')).first_name, 'First', 'fill overwrites nothing');
+    const noext = await call(ctx, 'GET', '/v1/users?email_address=skip-noext-2@example.com');
+    assert.equal(noext.body[0].first_name, 'Changed', 'fill gives what was missing');
+    // --on-conflict skip: a third run leaves every user as it is.
+    await writeLines(file, rows.map((r) => ({ ...r, last_name: 'Third' })));
+    const third = await importFile(ctx, file, { batchSize: 7, onConflict: 'skip' });
+    assert.deepEqual([third.inserted, third.skipped, third.updated, third.rejected], [0, 32, 0, 0]);
+    assert.equal((await userByExternalId(ctx, 'skip-3')).last_name, null, 'skip leaves the user as it was');
   });
 
   await t.test('--on-conflict update: the row is applied as PATCH would, matched by external_id or primary email', async () => {
@@ -209,7 +223,7 @@ test(`gatehouse import (${engine})`, async (t) => {
       { external_id: 'dup-f', email_address: ['dupf@example.com'], username: 'DUP_USER' },
       { external_id: 'dup-g', email_address: ['dupg@example.com'] },
     ]);
-    const summary = await importFile(ctx, file, { batchSize: 100 });
+    const summary = await importFile(ctx, file, { batchSize: 100, onConflict: 'skip' });
     assert.deepEqual([summary.inserted, summary.skipped, summary.rejected], [4, 1, 2]);
     const rejects = await readRejects(summary.rejectsPath!);
     assert.deepEqual(rejects.map((r) => [r.line, r.errors[0]!.code, r.errors[0]!.param_name]), [
@@ -229,7 +243,7 @@ test(`gatehouse import (${engine})`, async (t) => {
       { external_id: 'col-3', email_address: ['col3@example.com'], phone_number: ['+15555550199'] },
       { external_id: 'col-4', email_address: ['col4@example.com'] },
     ]);
-    const summary = await importFile(ctx, file);
+    const summary = await importFile(ctx, file, { onConflict: 'skip' });
     assert.deepEqual([summary.inserted, summary.skipped, summary.rejected], [2, 1, 1]);
     const [reject] = await readRejects(summary.rejectsPath!);
     assert.deepEqual([reject!.line, reject!.errors[0]!.code, reject!.errors[0]!.param_name], [3, 'form_identifier_exists', 'phone_number']);
@@ -247,7 +261,7 @@ test(`gatehouse import (${engine})`, async (t) => {
       { external_id: 'dry-6', email_address: ['dry6@example.com'] },
     ]);
     const before = await userCount(ctx);
-    const summary = await importFile(ctx, file, { dryRun: true, batchSize: 2 });
+    const summary = await importFile(ctx, file, { dryRun: true, batchSize: 2, onConflict: 'skip' });
     assert.equal(summary.dryRun, true);
     assert.deepEqual([summary.inserted, summary.skipped, summary.rejected], [2, 2, 2]);
     assert.equal(await userCount(ctx), before, 'nothing written');
@@ -265,7 +279,9 @@ test(`gatehouse import (${engine})`, async (t) => {
     rows.splice(40, 0, { external_id: 'w-new', email_address: ['W25@example.com'] }); // a taken email, in flight
     const file = await writeLines(path.join(dir, 'writers.jsonl'), rows);
     const summary = await importFile(ctx, file, { batchSize: 5, writers: 2 });
-    assert.deepEqual([summary.inserted, summary.skipped, summary.rejected], [57, 1, 1]);
+    // The repeat meets w-3 as an existing user and fills in what it lacks: a second email.
+    assert.deepEqual([summary.inserted, summary.updated, summary.skipped, summary.rejected], [57, 1, 0, 1]);
+    assert.deepEqual((await userByExternalId(ctx, 'w-3')).email_addresses.map((e: { email_address: string }) => e.email_address).sort(), ['w3-again@example.com', 'w3@example.com']);
     const [reject] = await readRejects(summary.rejectsPath!);
     assert.equal(reject!.line, 41);
   });
@@ -345,9 +361,10 @@ test(`gatehouse import (${engine})`, async (t) => {
     assert.deepEqual(created.public_metadata, imported.public_metadata);
   });
 
-  await t.test('an unknown extension needs --format', async () => {
+  await t.test('a file whose content says no format needs --format, and says so before anything is written', async () => {
     const file = path.join(dir, 'users.txt');
-    await writeFile(file, '{}\n');
-    await assert.rejects(importFile(ctx, file), /--format/);
+    await writeFile(file, '{"uid": 1, "mail": "x@example.com"}\n');
+    await assert.rejects(importFile(ctx, file), /cannot tell which export this is: its first record \(JSON lines\) has the keys uid, mail\. Give --format/);
+    await assert.rejects(importFile(ctx, path.join(dir, 'missing.jsonl')), /missing\.jsonl: no such file/);
   });
 });

@@ -2,15 +2,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type DatabaseTarget } from '../../src/db/database.js';
 import { createDeps } from '../../src/deps.js';
 import { runImport } from '../../src/import/run.js';
-import { engine, TEST_DATABASE_URL } from '../helper.js';
+import { cliDatabase, engine } from '../helper.js';
 import { tempDir, writeLines } from './support.js';
 
 // An import killed half-way (kill -9: no cleanup, a transaction cut off mid-statement) and run again
@@ -21,20 +20,6 @@ const CHILD = fileURLToPath(new URL('./fixtures/import-child.ts', import.meta.ur
 const ROWS = 6000;
 const BATCH = 250;
 const BCRYPT = '$2b$10$bLtc25S.sVUxJ0SL8bm2DupcdwPouTi441pKtuOnq8y8TTXN8BP0y';
-
-async function databaseTarget(t: TestContext, dir: string): Promise<DatabaseTarget> {
-  if (!TEST_DATABASE_URL) return { kind: 'pglite', dataDir: path.join(dir, 'pgdata') };
-  const schema = `t_import_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query('create extension if not exists pg_trgm with schema public').catch(() => undefined);
-  await admin.query(`create schema ${schema}`);
-  t.after(async () => {
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
-  });
-  return { kind: 'postgres', url: TEST_DATABASE_URL, schema: `${schema},public` };
-}
 
 /** Runs the child import and kills it (SIGKILL) once `killAfter` users are committed. */
 function importUntilKilled(target: DatabaseTarget, file: string, key: string, killAfter: number) {
@@ -65,7 +50,7 @@ function importUntilKilled(target: DatabaseTarget, file: string, key: string, ki
 
 test(`gatehouse import: killed with SIGKILL half-way, run again → every good row exactly once (${engine})`, async (t) => {
   const dir = await tempDir(t);
-  const target = await databaseTarget(t, dir);
+  const { target } = await cliDatabase(t, dir);
   const key = randomBytes(32).toString('hex');
 
   // Every 97th row is bad (rejected every time); the rest are good.

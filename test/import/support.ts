@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { runImport, type ImportOptions } from '../../src/import/run.js';
 import { call, type TestApp } from '../helper.js';
 
@@ -58,4 +60,25 @@ export async function allUsers(ctx: TestApp) {
     users.push(...res.body);
     if (res.body.length < 500) return users;
   }
+}
+
+/** The fixtures of test/fixtures/exports (provider exports; see the README there). */
+export const exportFixture = (name: string) => fileURLToPath(new URL(`../fixtures/exports/${name}`, import.meta.url));
+
+const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+
+/** `gatehouse <args>` in a process of its own, as a user runs it; its output and exit status. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -8,6 +8,11 @@ import * as m0007 from './0007_email_outbox.js';
 import * as m0018 from './0018_frontend_clients.js';
 import * as m0019 from './0019_verification_codes.js';
 import * as m0020 from './0020_rate_limits.js';
+import * as m0022 from './0022_organizations.js';
+import * as m0023 from './0023_invitations.js';
+import * as m0024 from './0024_images.js';
+import * as m0025 from './0025_session_active_organization.js';
+import * as m0026 from './0026_row_counts.js';
 
 /**
  * Forward-only migrations, in order. A migration that has shipped is never edited: add a new file
@@ -23,4 +28,9 @@ export const migrations: Record<string, Migration> = {
   '0018_frontend_clients': m0018,
   '0019_verification_codes': m0019,
   '0020_rate_limits': m0020,
+  '0022_organizations': m0022,
+  '0023_invitations': m0023,
+  '0024_images': m0024,
+  '0025_session_active_organization': m0025,
+  '0026_row_counts': m0026,
 };

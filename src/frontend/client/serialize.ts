@@ -32,8 +32,7 @@ export function serializeClientSession(session: SessionRow, user: FullUserRow, c
     abandon_at: session.abandon_at,
     last_active_at: session.last_active_at,
     last_active_token: token === null ? null : { object: 'token' as const, jwt: token },
-    // Organizations fill this in once they exist (touch with active_organization_id).
-    last_active_organization_id: null,
+    last_active_organization_id: session.last_active_organization_id,
     actor: null,
     tasks: null,
     user: serializeFrontendUser(user, ctx),

@@ -34,7 +34,7 @@ function withActivity(session: SessionRow, nowMs: number) {
     expire_at: session.expire_at,
     abandon_at: session.abandon_at,
     last_active_at: session.last_active_at,
-    last_active_organization_id: null,
+    last_active_organization_id: session.last_active_organization_id,
     actor: null,
     user: null,
     latest_activity: { object: 'session_activity' as const, id: `sess_activity_${session.id}`, ip_address: session.client_ip ?? '', city: '', country: '', ...browserOf(session.user_agent) },

@@ -12,7 +12,6 @@ import { forRequest } from '../../webhooks/events.js';
 import { currentClientJson, envelope } from '../client/envelope.js';
 import { findRequestClient } from '../client/identity.js';
 import { serializeClientSession } from '../client/serialize.js';
-import { resolveActiveOrganization } from './organization.js';
 
 const Params = Type.Object({ session_id: Type.String({ maxLength: 128 }) });
 const TouchBody = Type.Object({ active_organization_id: Type.Optional(Nullable(Type.String({ maxLength: 128 }))) });
@@ -53,9 +52,10 @@ export async function clientSessionsRoutes(app: FastifyTypebox, deps: Deps) {
   app.post('/client/sessions/:session_id/touch', { schema: { params: Params, body: TouchBody } }, async (request, reply) => {
     const { session_id } = request.params;
     const client = await requireClient(deps, request, session_id);
-    const organizationId = request.body.active_organization_id ?? null;
-    if (organizationId) await resolveActiveOrganization(deps, await getSession(deps, session_id), organizationId);
-    const session = await touchClientSession(forRequest(deps, request), client.id, session_id);
+    // Absent: the active organization stays; empty (clerk-js's null): the personal workspace.
+    const body = request.body as { active_organization_id?: string | null };
+    const organizationId = 'active_organization_id' in body ? body.active_organization_id || null : undefined;
+    const session = await touchClientSession(forRequest(deps, request), client.id, session_id, organizationId);
     return envelope(deps, request, reply, await sessionJson(session));
   });
 
@@ -76,10 +76,12 @@ export async function clientSessionsRoutes(app: FastifyTypebox, deps: Deps) {
   app.post('/client/sessions/:session_id/tokens', { schema: { params: Params, body: TokenBody } }, async (request) => {
     const { session_id } = request.params;
     const client = await requireClient(deps, request, session_id);
-    if (request.body.organization_id) await resolveActiveOrganization(deps, await getSession(deps, session_id), request.body.organization_id);
+    const body = request.body as { organization_id?: string | null };
     const jwt = await createSessionToken(forRequest(deps, request), session_id, {
       clientId: client.id,
       authorizedParty: request.headers.origin,
+      // Absent: the session's active organization; empty (clerk-js's null): the personal workspace.
+      ...('organization_id' in body ? { organizationId: body.organization_id || null } : {}),
     });
     return { object: 'token', jwt };
   });

@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import { getImages } from '../../images/service.js';
 import { findFullUsersAfter } from './store.js';
 import type { GatehouseExtension, ImportedIdentification } from './gatehouse-extension.js';
 import type { CreateUserInput } from '../schemas.js';
@@ -43,8 +44,10 @@ function identificationState(row: EmailJson | PhoneJson | WalletJson): ImportedI
 function gatehouseState(
   row: FullUserRow,
   lists: { email_addresses: EmailJson[]; phone_numbers: PhoneJson[]; web3_wallets: WalletJson[] },
+  image: Buffer | undefined,
 ): GatehouseExtension {
   const state: GatehouseExtension = { id: row.id, updated_at: isoTime(row.updated_at)! };
+  if (row.profile_image_id !== null && image) state.profile_image = { id: row.profile_image_id, data: image.toString('base64') };
   if (row.banned) state.banned = true;
   for (const field of ['locked_at', 'lockout_expires_at', 'last_sign_in_at', 'last_active_at', 'mfa_disabled_at'] as const) {
     if (row[field] !== null) state[field] = isoTime(row[field])!;
@@ -66,7 +69,7 @@ function gatehouseState(
   return state;
 }
 
-function exportedUser(row: FullUserRow, deps: Pick<Deps, 'secretBox'>): ExportedUser {
+function exportedUser(row: FullUserRow, deps: Pick<Deps, 'secretBox'>, image: Buffer | undefined): ExportedUser {
   const lists = {
     email_addresses: inImportOrder(row.email_addresses, row.primary_email_address_id),
     phone_numbers: inImportOrder(row.phone_numbers, row.primary_phone_number_id),
@@ -94,7 +97,7 @@ function exportedUser(row: FullUserRow, deps: Pick<Deps, 'secretBox'>): Exported
     create_organizations_limit: row.create_organizations_limit ?? undefined,
     legal_accepted_at: isoTime(row.legal_accepted_at),
     created_at: isoTime(row.created_at),
-    gatehouse: gatehouseState(row, lists),
+    gatehouse: gatehouseState(row, lists, image),
   };
   for (const [k, v] of Object.entries(user)) {
     if (v === undefined || (Array.isArray(v) && v.length === 0)) delete user[k as keyof ExportedUser];
@@ -108,7 +111,10 @@ export async function* exportUsers(deps: Pick<Deps, 'db' | 'secretBox'>, pageSiz
   for (;;) {
     const page = await findFullUsersAfter(deps.db, after, pageSize);
     if (page.length === 0) return;
-    yield page.map((row) => exportedUser(row, deps));
+    // The page's profile images, in one query (their bytes go into the file, base64).
+    const ids = page.flatMap((row) => (row.profile_image_id === null ? [] : [row.profile_image_id]));
+    const images = new Map((await getImages(deps, ids)).map((image) => [image.id, image.data]));
+    yield page.map((row) => exportedUser(row, deps, row.profile_image_id === null ? undefined : images.get(row.profile_image_id)));
     after = page[page.length - 1]!.id;
   }
 }

@@ -17,6 +17,12 @@ import { throwIfAny, timestampField } from '../validate.js';
 // Do not rename the keys: they are a file format, and old exports must keep importing.
 
 const UserId = Type.String({ pattern: idPattern('user'), maxLength: 64 });
+/** Base64 of at most 10 MB (images/normalize.ts MAX_UPLOAD_BYTES): 4/3 of it, rounded up. */
+const ImageData = Type.String({ pattern: '^[A-Za-z0-9+/]*={0,2}$', maxLength: Math.ceil((10 * 1024 * 1024) / 3) * 4 });
+const ProfileImage = Type.Object(
+  { id: Type.String({ pattern: idPattern('img'), maxLength: 64 }), data: ImageData },
+  { additionalProperties: false },
+);
 const IdentificationId = Type.String({ pattern: idPattern('idn'), maxLength: 64 });
 const Time = Rfc3339;
 const NullableTime = Type.Optional(Nullable(Rfc3339));
@@ -58,6 +64,8 @@ export const GatehouseExtensionSchema = Type.Object(
     email_addresses: Type.Optional(Type.Array(Identification, { maxItems: MAX_IDENTIFICATIONS })),
     phone_numbers: Type.Optional(Type.Array(PhoneIdentification, { maxItems: MAX_IDENTIFICATIONS })),
     web3_wallets: Type.Optional(Type.Array(Identification, { maxItems: MAX_IDENTIFICATIONS })),
+    /** The profile image: its id (so image_url stays the same) and its bytes, base64. */
+    profile_image: Type.Optional(ProfileImage),
   },
   { additionalProperties: false },
 );
@@ -85,6 +93,8 @@ export interface ImportedState {
   primaries: Partial<Record<PrimaryColumn, string | null>>;
   /** Every id the line gives, and the parameter that names it: they must be new to the file and the database. */
   ids: { kind: 'user_id' | 'identification_id'; value: string; param: string }[];
+  /** The profile image's id and bytes (checked and normalised by the import, images/). */
+  profileImage?: { id: string; data: Buffer };
 }
 
 const checkExtension = compileBodyValidator<GatehouseExtension>(GatehouseExtensionSchema);
@@ -186,6 +196,7 @@ export function readGatehouseExtension(value: unknown, body: Record<string, unkn
     }
     state.primaries[kind.primary] = primary;
   }
+  if (value.profile_image) state.profileImage = { id: value.profile_image.id, data: Buffer.from(value.profile_image.data, 'base64') };
   throwIfAny(errors);
   return state;
 }

@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.js';
-import { ClerkError, type ClerkErrorEntry } from '../../http/clerk-error.js';
+import { ClerkError, paramError, type ClerkErrorEntry } from '../../http/clerk-error.js';
+import { describeImage, prepareImage } from '../../images/service.js';
 import { applyGatehouseExtension, readGatehouseExtension, type ImportedState } from './gatehouse-extension.js';
 import type { CreateUserInput } from '../schemas.js';
 import { prepareNewUser, type PreparedUser, type PrepareOptions } from '../service.js';
@@ -40,5 +41,25 @@ export async function prepareImportRow(deps: Pick<Deps, 'db' | 'clock' | 'secret
     throw error;
   }
   if (!imported) throw ClerkError.many(extensionErrors);
-  return { input: input as CreateUserInput, prepared: applyGatehouseExtension(prepared, imported), imported };
+  const row = { input: input as CreateUserInput, prepared: applyGatehouseExtension(prepared, imported), imported };
+  if (imported.profileImage) await attachProfileImage(row.prepared, imported.profileImage, deps.clock.now());
+  return row;
+}
+
+/**
+ * An exported profile image: checked and normalised again, as an upload is (images/), so that every stored
+ * image is one Gatehouse made; it keeps its id, so the user's image_url is the same.
+ */
+async function attachProfileImage(prepared: PreparedUser, image: { id: string; data: Buffer }, now: number): Promise<void> {
+  const normalized = await prepareImage(image.data).catch((error: unknown) => {
+    if (error instanceof ClerkError) throw paramError('form_param_value_invalid', 'gatehouse.profile_image', `gatehouse.profile_image: ${error.entries[0]!.long_message}`);
+    throw error;
+  });
+  prepared.user.profile_image_id = image.id;
+  prepared.profile_image = {
+    id: image.id,
+    ...describeImage(normalized),
+    data: `\\x${normalized.data.toString('hex')}`,
+    created_at: now,
+  };
 }

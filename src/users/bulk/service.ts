@@ -1,9 +1,8 @@
 import type { Deps } from '../../deps.js';
 import { inTransaction } from '../../db/transaction.js';
-import { ClerkError, clerkErrorEntry, type ClerkErrorEntry } from '../../http/clerk-error.js';
+import { clerkErrorEntry, type ClerkErrorEntry } from '../../http/clerk-error.js';
 import { identifierTakenError } from '../../identifications/service.js';
 import { readSettings } from '../../instance/settings.js';
-import { revokeUserSessions } from '../../sessions/service.js';
 import type { PasswordPolicy } from '../../passwords/policy.js';
 import {
   findIdentifierOwners,
@@ -13,12 +12,10 @@ import {
   type IdentifierKind,
   type IdentifierLookup,
 } from './store.js';
-import { importedUserPatch, type ImportedState } from './gatehouse-extension.js';
+import { applyToExisting, wouldFill, type ExistingMatch, type ExistingMode } from './existing.js';
 import type { ImportRow } from './import-row.js';
-import type { UpdateUserInput } from '../schemas.js';
 import { recordUserEvents, type UserEventDeps } from '../events.js';
-import { updateUser, type PreparedUser } from '../service.js';
-import { updateUserById } from '../store.js';
+import type { PreparedUser } from '../service.js';
 
 // Many users at once: the write side of `gatehouse import`, batches of users that already passed
 // prepareNewUser (every rule of POST /v1/users). The read side, `gatehouse export`, is export-service.ts.
@@ -29,7 +26,11 @@ import { updateUserById } from '../store.js';
  */
 type BulkDeps = Pick<Deps, 'secretBox' | 'hibp'> & UserEventDeps;
 
-export type ConflictMode = 'skip' | 'update';
+/**
+ * A row whose user is already there: leave the user (skip), add what the user lacks and nothing else
+ * (fill: existing.ts), or apply the row as PATCH /v1/users/{id} would (update).
+ */
+export type ConflictMode = 'skip' | 'fill' | 'update';
 
 export type { ImportRow } from './import-row.js';
 
@@ -49,6 +50,11 @@ export interface BatchOptions {
    * is done, so that rows are still judged in file order (and two batches never wait on each other's keys).
    */
   inFlight?: { keys: Set<string>; settled: Promise<unknown> } | undefined;
+  /**
+   * Most rows of the batch are expected to meet users already there (the batch before was mostly so: a
+   * re-run, an update, the second file of a pair): look them up first instead of trying the insert.
+   */
+  expectExisting?: boolean | undefined;
 }
 
 /** The identifiers of a batch (as the unique indexes compare them), for BatchOptions.inFlight. */
@@ -147,55 +153,6 @@ async function insertBatch(deps: BulkDeps, users: PreparedUser[]): Promise<void>
   });
 }
 
-/** The same fields, as PATCH /v1/users/{id} takes them. Identifiers stay as they are (PATCH cannot change them). */
-function updateInputFor(row: ImportRow): UpdateUserInput {
-  const { input, prepared } = row;
-  const patch: UpdateUserInput = {};
-  const fields = [
-    'external_id', 'first_name', 'last_name', 'username', 'public_metadata', 'private_metadata', 'unsafe_metadata',
-    'delete_self_enabled', 'create_organization_enabled', 'create_organizations_limit', 'legal_accepted_at',
-    'skip_legal_checks', 'created_at', 'totp_secret',
-  ] as const;
-  for (const field of fields) if (input[field] !== undefined) (patch as Record<string, unknown>)[field] = input[field];
-  // Already hashed or parsed by prepareNewUser: pass the digests, so nothing is hashed twice.
-  if (prepared.user.password_digest !== null) {
-    patch.password_digest = prepared.user.password_digest;
-    patch.password_hasher = prepared.user.password_hasher;
-  }
-  if (input.backup_codes !== undefined) patch.backup_codes = prepared.user.backup_codes ?? [];
-  return patch;
-}
-
-/**
- * The user's own state from `gatehouse` (gatehouse-extension.ts#importedUserPatch), after PATCH's fields, so
- * its updated_at and MFA times win; a ban revokes the user's sessions, as POST /v1/users/{id}/ban does.
- */
-async function applyImportedState(deps: BulkDeps, userId: string, imported: ImportedState): Promise<void> {
-  const patch = importedUserPatch(imported);
-  if (Object.keys(patch).length > 0) await updateUserById(deps.db, userId, patch);
-  if (patch.banned === true) await revokeUserSessions(deps, userId);
-}
-
-async function updateExisting(deps: BulkDeps, row: ImportRow, userId: string): Promise<ImportOutcome> {
-  try {
-    await inTransaction(deps.db, async (db) => {
-      if (row.imported) {
-        // PATCH's fields first, then the user's own state, so its updated_at and MFA times win; one
-        // user.updated, with the user as it ends up.
-        await updateUser({ ...deps, db, muted: true }, userId, updateInputFor(row));
-        await applyImportedState({ ...deps, db }, userId, row.imported);
-        await recordUserEvents({ ...deps, db }, 'user.updated', [userId]);
-      } else {
-        await updateUser({ ...deps, db }, userId, updateInputFor(row));
-      }
-    });
-    return { status: 'updated', userId };
-  } catch (error) {
-    if (error instanceof ClerkError) return { status: 'rejected', errors: error.entries };
-    throw error;
-  }
-}
-
 /** Who holds each identifier of these rows: key → user id. */
 async function ownersOf(deps: BulkDeps, rows: ImportRow[]): Promise<Map<string, string>> {
   const lookup: IdentifierLookup = {
@@ -233,12 +190,24 @@ function judge(row: ImportRow, ownerOf: (key: string) => string | undefined): Ve
 async function resolveAndWrite(deps: BulkDeps, rows: ImportRow[], indices: number[], outcomes: ImportOutcome[], options: BatchOptions) {
   const owners = await ownersOf(deps, indices.map((i) => rows[i]!));
   const free: number[] = [];
+  const existing: number[] = [];
+  const matches: ExistingMatch[] = [];
   for (const i of indices) {
     const verdict = judge(rows[i]!, (k) => owners.get(k));
     if (verdict === 'free') free.push(i);
     else if ('taken' in verdict) outcomes[i] = { status: 'rejected', errors: [identifierTaken(verdict.taken, verdict.param)] };
     else if (options.onConflict === 'skip') outcomes[i] = { status: 'skipped', userId: verdict.conflict };
-    else outcomes[i] = await updateExisting(deps, rows[i]!, verdict.conflict);
+    else {
+      existing.push(i);
+      matches.push({ row: rows[i]!, userId: verdict.conflict });
+    }
+  }
+  if (matches.length > 0) {
+    const applied = await applyToExisting(deps, matches, options.onConflict as ExistingMode, {
+      ownerOf: (kind, value) => owners.get(`${kind}:${value}`),
+      rowError: (error) => (isRowError(error) ? rowErrorEntries(error) : undefined),
+    });
+    existing.forEach((i, k) => (outcomes[i] = applied[k]!));
   }
   if (free.length === 0) return;
   try {
@@ -259,7 +228,7 @@ async function judgeOnly(deps: BulkDeps, rows: ImportRow[], claimed: Map<string,
   const owners = await ownersOf(deps, rows);
   const ownerOf = (k: string) => owners.get(k) ?? claimed.get(k);
   // In file order: each row sees the claims of the rows before it.
-  return rows.map((row): ImportOutcome => {
+  const outcomes = rows.map((row): ImportOutcome => {
     const verdict = judge(row, ownerOf);
     if (verdict === 'free') {
       for (const { key: k } of identifierKeys(row)) claimed.set(k, row.prepared.user.id);
@@ -268,6 +237,16 @@ async function judgeOnly(deps: BulkDeps, rows: ImportRow[], claimed: Map<string,
     if ('taken' in verdict) return { status: 'rejected', errors: [identifierTaken(verdict.taken, verdict.param)] };
     return { status: options.onConflict === 'skip' ? 'skipped' : 'updated', userId: verdict.conflict };
   });
+  if (options.onConflict !== 'fill') return outcomes;
+  // fill: a row that would add nothing leaves its user as it is.
+  const matched = outcomes.flatMap((o, i) => (o.status === 'updated' ? [i] : []));
+  const changes = await wouldFill(deps, matched.map((i) => ({ row: rows[i]!, userId: (outcomes[i] as { userId: string }).userId })), (kind, value) =>
+    ownerOf(`${kind}:${value}`),
+  );
+  matched.forEach((i, k) => {
+    if (!changes[k]) outcomes[i] = { status: 'skipped', userId: (outcomes[i] as { userId: string }).userId };
+  });
+  return outcomes;
 }
 
 /**
@@ -294,7 +273,8 @@ export async function writeImportBatch(deps: BulkDeps, rows: ImportRow[], option
     }
   });
   let fastPathDone = false;
-  if (first.length > 0) {
+  if (first.length > 0 && options.expectExisting) await resolveAndWrite(deps, rows, first, outcomes, options);
+  else if (first.length > 0) {
     try {
       await insertBatch(deps, first.map((i) => rows[i]!.prepared));
       for (const i of first) outcomes[i] = { status: 'inserted', userId: rows[i]!.prepared.user.id };

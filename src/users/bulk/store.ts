@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { JsonObject } from '../../db/schema.js';
+import type { JsonObject, UserRow } from '../../db/schema.js';
 import { selectFullUsers, type FullUserRow } from '../store.js';
 
 // Set-based writes and reads for many users at once: the bulk import (and POST /v1/users, which is a
@@ -51,6 +51,8 @@ export interface NewUserRecord {
   last_active_at?: number | null;
   mfa_disabled_at?: number | null;
   totp_last_used_step?: number | null;
+  /** The imported profile image (NewUserRecords.profile_image). */
+  profile_image_id?: string | null;
 }
 
 /** An email address, phone number or web3 wallet of a new user: verified (strategy admin) unless an import says otherwise. */
@@ -65,11 +67,26 @@ export interface NewIdentificationRecord {
   default_second_factor?: boolean;
 }
 
+/** An imported profile image, normalised: an images row (migration 0024) with its bytes as hex. */
+export interface NewImageRecord {
+  id: string;
+  content_type: string;
+  width: number;
+  height: number;
+  byte_size: number;
+  sha256: string;
+  /** bytea input: `\x` and hex. */
+  data: string;
+  created_at: number;
+}
+
 export interface NewUserRecords {
   user: NewUserRecord;
   email_addresses: NewIdentificationRecord[];
   phone_numbers: NewIdentificationRecord[];
   web3_wallets: NewIdentificationRecord[];
+  /** Only an import sets it (an exported profile image). */
+  profile_image?: NewImageRecord;
 }
 
 /**
@@ -124,7 +141,7 @@ export async function insertNewUsers(db: Executor, users: NewUserRecords[]): Pro
         delete_self_enabled, create_organization_enabled, create_organizations_limit,
         legal_accepted_at, mfa_enabled_at, created_at, updated_at,
         banned, locked_at, lockout_expires_at, failed_verification_attempts,
-        last_sign_in_at, last_active_at, mfa_disabled_at, totp_last_used_step)
+        last_sign_in_at, last_active_at, mfa_disabled_at, totp_last_used_step, profile_image_id)
       select
         r.id, r.external_id, r.username, r.first_name, r.last_name, r.password_digest, r.password_hasher, r.totp_secret,
         r.backup_codes, r.public_metadata, r.private_metadata, r.unsafe_metadata,
@@ -133,7 +150,7 @@ export async function insertNewUsers(db: Executor, users: NewUserRecords[]): Pro
         coalesce(r.delete_self_enabled, true), coalesce(r.create_organization_enabled, true), r.create_organizations_limit,
         r.legal_accepted_at, r.mfa_enabled_at, r.created_at, r.updated_at,
         coalesce(r.banned, false), r.locked_at, r.lockout_expires_at, coalesce(r.failed_verification_attempts, 0),
-        r.last_sign_in_at, r.last_active_at, r.mfa_disabled_at, r.totp_last_used_step
+        r.last_sign_in_at, r.last_active_at, r.mfa_disabled_at, r.totp_last_used_step, r.profile_image_id
       from json_populate_recordset(null::users, ${userJson}::json) as r
       returning 1
     ), e as (
@@ -152,9 +169,14 @@ export async function insertNewUsers(db: Executor, users: NewUserRecords[]): Pro
       select r.id, r.user_id, r.web3_wallet, coalesce(r.verified, true), r.created_at, coalesce(r.updated_at, r.created_at)
       from json_populate_recordset(null::web3_wallets, ${identificationJson(users, 'web3_wallets', 'web3_wallet')}::json) as r
       returning 1
+    ), i as (
+      insert into images (id, user_id, content_type, width, height, byte_size, sha256, data, created_at)
+      select r.id, r.user_id, r.content_type, r.width, r.height, r.byte_size, r.sha256, r.data, r.created_at
+      from json_populate_recordset(null::images, ${toJson(users.flatMap((u) => (u.profile_image ? [{ ...u.profile_image, user_id: u.user.id }] : [])))}::json) as r
+      returning 1
     )
     select (select count(*) from u) as users, (select count(*) from e) as emails,
-           (select count(*) from p) as phones, (select count(*) from w) as wallets`.execute(db);
+           (select count(*) from p) as phones, (select count(*) from w) as wallets, (select count(*) from i) as images`.execute(db);
 }
 
 /**
@@ -236,4 +258,42 @@ export async function findFullUsersAfter(db: Executor, afterId: string | null, l
   let query = selectFullUsers(db).orderBy('users.id').limit(limit);
   if (afterId !== null) query = query.where('users.id', '>', afterId);
   return (await query.execute()) as FullUserRow[];
+}
+
+/** The columns an import may change on a user that exists (users/bulk/existing.ts), with their new values. */
+export type UserColumnPatch = Partial<Omit<NewUserRecord, 'id'>>;
+
+/** Every column UserColumnPatch may name: the statement below names columns, so only these get through. */
+const PATCHABLE_COLUMNS: ReadonlySet<string> = new Set<keyof UserColumnPatch>([
+  'external_id', 'username', 'first_name', 'last_name', 'password_digest', 'password_hasher', 'totp_secret', 'backup_codes',
+  'public_metadata', 'private_metadata', 'unsafe_metadata', 'primary_email_address_id', 'primary_phone_number_id',
+  'primary_web3_wallet_id', 'delete_self_enabled', 'create_organization_enabled', 'create_organizations_limit',
+  'legal_accepted_at', 'mfa_enabled_at', 'created_at', 'updated_at', 'banned', 'locked_at', 'lockout_expires_at',
+  'failed_verification_attempts', 'last_sign_in_at', 'last_active_at', 'mfa_disabled_at', 'totp_last_used_step',
+]);
+
+/**
+ * These users' rows, locked for the rest of the transaction, in id order (two writers never wait on each
+ * other in a cycle).
+ */
+export async function lockUsersForUpdate(db: Executor, ids: string[]): Promise<UserRow[]> {
+  if (ids.length === 0) return [];
+  return (await sql<UserRow>`select * from users where id = any(${ids}::text[]) order by id for update`.execute(db)).rows;
+}
+
+/**
+ * Applies a different patch to each user in one statement: each patch is a JSON object of the columns it
+ * changes, laid over the user's row by jsonb_populate_record (a column the patch leaves out keeps its
+ * value; a JSON null sets NULL). The columns named are the union of the patches'.
+ */
+export async function updateUsersWithPatches(db: Executor, patches: { id: string; patch: UserColumnPatch }[]): Promise<void> {
+  if (patches.length === 0) return;
+  const columns = [...new Set(patches.flatMap((p) => Object.keys(p.patch)))];
+  for (const column of columns) if (!PATCHABLE_COLUMNS.has(column)) throw new Error(`not a patchable users column: ${column}`);
+  const targets = sql.join(columns.map((c) => sql.ref(c)));
+  const values = sql.join(columns.map((c) => sql.ref(`p.${c}`)));
+  await sql`
+    update users as u set (${targets}) = (select ${values} from jsonb_populate_record(u, r.patch) as p)
+    from jsonb_to_recordset(${toJson(patches)}::jsonb) as r(id text, patch jsonb)
+    where u.id = r.id`.execute(db);
 }

@@ -14,7 +14,7 @@ export interface UserFilters {
   web3Wallets?: string[];
   userIds?: { include: string[]; exclude: string[] };
   externalIds?: { include: string[]; exclude: string[] };
-  /** Organizations do not exist yet: any included organization matches no user. */
+  /** Members of any included organization, and of none of the excluded ones. */
   organizationIds?: { include: string[]; exclude: string[] };
   query?: string;
   emailAddressQuery?: string;
@@ -110,7 +110,19 @@ export function applyFilters<O>(query: SelectQueryBuilder<Database, 'users', O>,
     if (ids?.include.length) q = q.where(column, 'in', ids.include);
     if (ids?.exclude.length) q = q.where((eb) => eb.or([eb(column, 'is', null), eb(column, 'not in', ids.exclude)]));
   }
-  if (f.organizationIds?.include.length) q = q.where(sql<boolean>`false`);
+  // Read through the (organization_id, user_id) unique index of organization_memberships (migration 0022).
+  const members = (orgIds: string[]) =>
+    db.selectFrom('organization_memberships').select('user_id').where('organization_id', '=', sql<string>`any(${orgIds}::text[])`);
+  if (f.organizationIds?.include.length) {
+    // As an array, the members are looked up by primary key, however many users there are; `in (…)` let the
+    // planner hash-join them against every user.
+    const orgIds = f.organizationIds.include;
+    q = q.where(sql<boolean>`users.id = any(array(${members(orgIds)}))`);
+  }
+  if (f.organizationIds?.exclude.length) {
+    const orgIds = f.organizationIds.exclude;
+    q = q.where((eb) => eb('users.id', 'not in', members(orgIds)));
+  }
   if (plan?.by === 'union') q = q.where((eb) => eb('users.id', 'in', queryMatches(db, plan.pattern)));
   if (plan?.by === 'ids') q = q.where(sql<boolean>`users.id = any(${plan.ids})`);
   if (f.emailAddressQuery) {

@@ -1,20 +1,12 @@
+import type { SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import type { Database } from '../../db/schema.js';
+import { includeExclude } from '../../http/list-params.js';
+import { applyFilters, contains, queryMatchesRow } from './filters.js';
 import { countUsers as countUserRows, listUsers as listUserRows, type UserFilters, type UserOrder, type UserOrderField } from './store.js';
 import type { UserFilterInput, UserListInput } from '../schemas.js';
 
 // GET /v1/users and /v1/users/count: query parameters → store filters.
-
-/** `+id` or `id` includes, `-id` excludes (Clerk's list filters on user_id, external_id, organization_id). */
-function includeExclude(values: string[] | undefined) {
-  if (!values?.length) return undefined;
-  const include: string[] = [];
-  const exclude: string[] = [];
-  for (const v of values) {
-    if (v.startsWith('-')) exclude.push(v.slice(1));
-    else include.push(v.startsWith('+') ? v.slice(1) : v);
-  }
-  return { include, exclude };
-}
 
 const lower = (values: string[] | undefined) => values?.map((v) => v.toLowerCase());
 
@@ -53,4 +45,19 @@ export async function listUsers(deps: { db: Executor }, q: UserListInput) {
 
 export async function countUsers(deps: { db: Executor }, q: UserFilterInput) {
   return countUserRows(deps.db, toUserFilters(q));
+}
+
+/**
+ * GET /v1/users's filters as a function that adds them to a query joined with `users` (organization
+ * membership lists filter their members with the same parameters), or undefined when none is given.
+ * `query` is tested on each joined user (index probes by user id): a membership list reads an
+ * organization's members, never all the users a common term matches.
+ */
+export function userFilter(deps: { db: Executor }, q: Partial<UserFilterInput>) {
+  const { query, ...filters } = toUserFilters(q as UserFilterInput);
+  if (query === undefined && Object.values(filters).every((v) => v === undefined)) return undefined;
+  return <Q extends SelectQueryBuilder<Database, 'users', object>>(builder: Q): Q => {
+    const filtered = applyFilters(builder, deps.db, filters);
+    return (query ? filtered.where(queryMatchesRow(contains(query))) : filtered) as Q;
+  };
 }

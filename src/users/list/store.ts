@@ -176,7 +176,11 @@ export async function listUsers(
 ): Promise<FullUserRow[]> {
   const plan = await planQuery(db, filters.query, tuning);
   const ranges = riskyRanges(filters, order.field, plan);
-  if (plan?.by !== 'walk' && !ranges) return (await readPage(db, { filters, query: plan }, order, limit, offset)).users;
+  // Members of given organizations: a set bounded by their membership counts, and anywhere along any order
+  // (walking created_at for them read 15,000 users to find 10 members of a 5,000-member organization).
+  // Collected first and sorted, like a rare `query`.
+  const members = filters.organizationIds?.include.length ? true : undefined;
+  if (plan?.by !== 'walk' && !ranges) return (await readPage(db, { filters, query: plan, sortAfterFilter: members }, order, limit, offset)).users;
 
   const rows = tuning.walkRows(limit, offset);
   const within: UserFilters = { ...filters, ...Object.fromEntries(Object.keys(ranges ?? {}).map((k) => [k, undefined])) };
