@@ -98,16 +98,21 @@ export async function createUserWithPassword(ctx: TestApp, body: Record<string, 
 }
 
 /**
- * The newest code emailed to `to` (read from its email.created event, as an app without SMTP would).
- * Newest by insertion order: a frozen test clock gives many events the same timestamp.
+ * The code last emailed to `to` that is still waiting (read from the email.created events, as an app without
+ * SMTP would). "Last" is decided by what is stored, not by timestamps: a frozen test clock gives many events
+ * the same one. A code replaced by a newer one, or used up, is no longer stored.
  */
 export async function lastEmailedCode(ctx: TestApp, to: string): Promise<string> {
-  const rows = (await ctx.deps.db.selectFrom('events').select(['payload']).where('type', '=', 'email.created').execute()).reverse();
-  for (const row of rows) {
-    const data = (row.payload as { data: { to_email_address: string; data: { otp_code?: string } } }).data;
-    if (data.to_email_address === to && data.data.otp_code) return data.data.otp_code;
-  }
-  assert.fail(`no code was emailed to ${to}`);
+  const events = await ctx.deps.db.selectFrom('events').select(['payload']).where('type', '=', 'email.created').execute();
+  const sent = events
+    .map((row) => (row.payload as { data: { to_email_address: string; data: { otp_code?: string } } }).data)
+    .filter((email) => email.to_email_address === to && email.data.otp_code)
+    .map((email) => email.data.otp_code!);
+  const stored = new Set((await ctx.deps.db.selectFrom('verification_codes').select('code_sealed').execute()).map((r) => ctx.deps.secretBox.open(r.code_sealed)));
+  const waiting = sent.filter((code) => stored.has(code));
+  const code = waiting.at(-1) ?? sent.at(-1);
+  assert.ok(code, `no code was emailed to ${to}`);
+  return code;
 }
 
 /** The types of the events recorded so far, oldest first. */
