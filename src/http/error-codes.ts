@@ -117,11 +117,8 @@ export const errorCodes = {
     long: 'Too many failed attempts. You have to try again with the same or another method.',
   },
   verification_already_verified: { status: 400, message: 'already verified', long: 'This verification has already been verified.' },
-  no_second_factors: { status: 400, message: 'no second factors', long: 'No second factors were found for strategy {param}.' },
   session_exists: { status: 400, message: 'Session already exists', long: "You're already signed in." },
   identifier_already_signed_in: { status: 400, message: "You're already signed in", long: "You're already signed in" },
-  legal_not_accepted: { status: 422, message: 'legal not accepted', long: 'Legal consent must be accepted in order to continue.' },
-  client_not_found: { status: 400, message: 'No client found', long: 'This request is expecting a client and did not find one' },
   client_state_invalid: { status: 400, message: 'Invalid action', long: 'We were unable to complete this action for this Client.' },
   dev_browser_unauthenticated: {
     status: 401,
@@ -139,7 +136,6 @@ export const errorCodes = {
     long: 'Unable to authenticate the request, you need to supply an active session',
   },
   signed_out: { status: 401, message: 'Signed out', long: 'You are signed out' },
-  resource_forbidden: { status: 403, message: 'forbidden', long: 'Resource forbidden' },
   totp_already_enabled: { status: 400, message: 'TOTP already enabled', long: 'TOTP is already enabled on your account' },
   backup_codes_not_available: {
     status: 400,
