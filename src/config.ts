@@ -20,6 +20,11 @@ const EnvSchema = Type.Object({
   GATEHOUSE_BCRYPT_PEPPER: Type.Optional(Type.String({ minLength: 1 })),
   GATEHOUSE_HIBP_ONLINE: Type.Boolean({ default: false }),
   GATEHOUSE_HIBP_URL: Type.String({ pattern: '^https?://', default: 'https://api.pwnedpasswords.com/range/' }),
+  GATEHOUSE_FRONTEND_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
+  GATEHOUSE_FRONTEND_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$' })),
+  GATEHOUSE_FRONTEND_ORIGINS: Type.Optional(Type.String({ pattern: '^\\s*https?://[^\\s,/]+\\s*(,\\s*https?://[^\\s,/]+\\s*)*$' })),
+  GATEHOUSE_RATE_LIMITS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  GATEHOUSE_TRUST_PROXY: Type.Optional(Type.String({ pattern: '^\\s*(\\d{1,2}|[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*)\\s*$' })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://[^\\s]+$' })),
   GATEHOUSE_EMAIL_FROM: Type.String({ maxLength: 320, pattern: '^([^<>@]*<[^<>\\s@]+@[^<>\\s@]+>|[^<>\\s@]+@[^<>\\s@]+)$', default: DEFAULT_EMAIL_FROM }),
   GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: Type.String({ pattern: '^\\s*\\d+(\\.\\d+)?(\\s*,\\s*\\d+(\\.\\d+)?)*\\s*$', default: SVIX_RETRY_SCHEDULE }),
@@ -47,6 +52,11 @@ const HINTS: Record<string, string> = {
   GATEHOUSE_PUBLIC_URL: 'an http:// or https:// URL (where browsers reach this server\'s public paths, e.g. uploaded images)',
   GATEHOUSE_HIBP_ONLINE: 'true or false',
   GATEHOUSE_HIBP_URL: 'an http:// or https:// URL of a Have I Been Pwned range API',
+  GATEHOUSE_FRONTEND_PORT: 'an integer from 0 to 65535',
+  GATEHOUSE_FRONTEND_URL: 'an http:// or https:// URL without query or fragment (the public URL of the Frontend API)',
+  GATEHOUSE_FRONTEND_ORIGINS: 'a comma-separated list of origins such as https://app.example.com,http://localhost:5173',
+  GATEHOUSE_RATE_LIMITS: 'on or off',
+  GATEHOUSE_TRUST_PROXY: 'the number of proxies in front of the Frontend API, or their addresses/CIDRs, comma-separated',
   SMTP_URL: 'an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465',
   GATEHOUSE_EMAIL_FROM: 'an email address, optionally with a name: Acme <notifications@acme.com>',
   GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: 'seconds before each retry, comma-separated, e.g. 5,300,1800 (fractions allowed: 0.5)',
@@ -73,6 +83,19 @@ export interface Config {
   /** Also ask the online Have I Been Pwned range API (off by default: it sends a hash prefix out). */
   hibpOnline: boolean;
   hibpUrl: string;
+  /** The Frontend API's own listener (src/frontend/): public, unlike the Backend API's port. */
+  frontendPort: number;
+  /** The public URL of the Frontend API (no trailing slash); the publishable key encodes its host. */
+  frontendUrl: string;
+  /** Origins whose browsers may call the Frontend API with credentials (exact match, no trailing slash). */
+  frontendOrigins: string[];
+  /** Clerk's per-IP Frontend API rate limits; `false` only for tests and benchmarks. */
+  rateLimits: boolean;
+  /**
+   * Which X-Forwarded-For hops the Frontend API believes (Fastify's trustProxy): a hop count, or proxy
+   * addresses. Unset: the socket's address is the client's, as it must be when nothing sits in front.
+   */
+  trustProxy: number | string[] | undefined;
   /** Where emails go out (nodemailer); unset: emails exist only as email.created events. */
   smtpUrl: string | undefined;
   /** The From of every email: `address` or `Name <address>`. */
@@ -96,6 +119,12 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+function trustProxy(value: string | undefined): number | string[] | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed.split(',').map((a) => a.trim());
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(EnvSchema.properties)) {
@@ -104,7 +133,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const parsed = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw)) as Record<string, unknown>;
   // Value.Convert truncates '80.5' to 80 and reads '1e3' as 1 and '0x10' as 16: a port is plain digits.
-  if (typeof env.PORT === 'string' && env.PORT !== '' && !/^\d+$/.test(env.PORT)) parsed.PORT = env.PORT;
+  for (const key of ['PORT', 'GATEHOUSE_FRONTEND_PORT']) {
+    const value = env[key];
+    if (typeof value === 'string' && value !== '' && !/^\d+$/.test(value)) parsed[key] = value;
+  }
   const problems = [...Value.Errors(EnvSchema, parsed)].map((e) => {
     const key = e.path.slice(1);
     // Secrets are never echoed, not even a mistyped one: this message goes to logs.
@@ -115,7 +147,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${[...new Set(problems)].join('\n')}`);
   }
   const env2 = parsed as Static<typeof EnvSchema>;
-  const listenUrl = `http://${env2.HOST.includes(':') ? `[${env2.HOST}]` : env2.HOST}:${env2.PORT}`;
+  const hostInUrl = env2.HOST.includes(':') ? `[${env2.HOST}]` : env2.HOST;
+  const listenUrl = `http://${hostInUrl}:${env2.PORT}`;
+  const frontendUrl = (env2.GATEHOUSE_FRONTEND_URL ?? `http://${hostInUrl}:${env2.GATEHOUSE_FRONTEND_PORT}`).replace(/\/$/, '');
   return {
     port: env2.PORT,
     host: env2.HOST,
@@ -123,11 +157,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env2.GATEHOUSE_DATA_DIR),
     secretKey: env2.GATEHOUSE_SECRET_KEY,
     encryptionKey: env2.GATEHOUSE_ENCRYPTION_KEY,
-    issuer: env2.GATEHOUSE_ISSUER ?? listenUrl,
+    // Clerk's `iss` is its Frontend API URL.
+    issuer: env2.GATEHOUSE_ISSUER ?? frontendUrl,
     publicUrl: (env2.GATEHOUSE_PUBLIC_URL ?? listenUrl).replace(/\/+$/, ''),
     bcryptPepper: env2.GATEHOUSE_BCRYPT_PEPPER,
     hibpOnline: env2.GATEHOUSE_HIBP_ONLINE,
     hibpUrl: env2.GATEHOUSE_HIBP_URL,
+    frontendPort: env2.GATEHOUSE_FRONTEND_PORT,
+    frontendUrl,
+    frontendOrigins: (env2.GATEHOUSE_FRONTEND_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o !== ''),
+    rateLimits: env2.GATEHOUSE_RATE_LIMITS === 'on',
+    trustProxy: trustProxy(env2.GATEHOUSE_TRUST_PROXY),
     smtpUrl: env2.SMTP_URL,
     emailFrom: env2.GATEHOUSE_EMAIL_FROM,
     webhooks: {

@@ -109,6 +109,66 @@ export const errorCodes = {
     message: 'Request header fields too large',
     long: 'The request headers are larger than the server accepts.',
   },
+  // Frontend API only (AE25 usage.fapi): what a browser or app signing in, signing up or managing itself sees.
+  form_identifier_not_found: { status: 422, message: "Couldn't find your account." },
+  form_password_incorrect: { status: 422, message: 'Password is incorrect. Try again, or use another method.' },
+  form_code_incorrect: { status: 422, message: 'is incorrect', long: 'Incorrect code' },
+  strategy_for_user_invalid: { status: 400, message: 'Invalid verification strategy', long: 'The verification strategy is not valid for this account' },
+  verification_strategy_invalid: { status: 400, message: 'has invalid strategy', long: 'The strategy is not valid for the current verification.' },
+  verification_missing: {
+    status: 400,
+    message: 'is missing',
+    long: 'This strategy requires verification preparation before attempting to validate it.',
+  },
+  verification_expired: { status: 400, message: 'expired', long: 'This verification has expired. You must create a new one.' },
+  verification_failed: {
+    status: 400,
+    message: 'failed',
+    long: 'Too many failed attempts. You have to try again with the same or another method.',
+  },
+  verification_already_verified: { status: 400, message: 'already verified', long: 'This verification has already been verified.' },
+  session_exists: { status: 400, message: 'Session already exists', long: "You're already signed in." },
+  identifier_already_signed_in: { status: 400, message: "You're already signed in", long: "You're already signed in" },
+  client_state_invalid: { status: 400, message: 'Invalid action', long: 'We were unable to complete this action for this Client.' },
+  dev_browser_unauthenticated: {
+    status: 401,
+    message: 'Browser unauthenticated',
+    long: 'Unable to authenticate this browser for your development instance. Check your Clerk cookies and try again.',
+  },
+  origin_invalid: {
+    status: 400,
+    message: 'Invalid HTTP Origin header',
+    long: 'The Request HTTP Origin header must be equal to or a subdomain of the requesting URL.',
+  },
+  authentication_invalid: {
+    status: 401,
+    message: 'Invalid authentication',
+    long: 'Unable to authenticate the request, you need to supply an active session',
+  },
+  signed_out: { status: 401, message: 'Signed out', long: 'You are signed out' },
+  totp_already_enabled: { status: 400, message: 'TOTP already enabled', long: 'TOTP is already enabled on your account' },
+  backup_codes_not_available: {
+    status: 400,
+    message: 'Backup codes not available',
+    long: 'In order to use backup codes, you have to enable any other Multi-factor method',
+  },
+  user_delete_self_not_enabled: { status: 403, message: 'delete self not enabled', long: 'Self deletion is not enabled for this user' },
+  password_required: {
+    status: 400,
+    message: 'password required',
+    long: "Settings for this instance require a password to be set. Cannot remove the user's password.",
+  },
+  updating_user_password_deprecated: {
+    status: 403,
+    message: 'deprecated feature',
+    long: 'Password is not a valid parameter and can only be updated via /v1/me/change_password',
+  },
+  sign_up_mode_restricted: { status: 403, message: 'Sign-ups restricted', long: 'New sign-ups are currently restricted.' },
+  verification_code_too_many_requests: {
+    status: 429,
+    message: 'Too many verification code requests',
+    long: 'Too many verification code requests. Please wait at least 30 seconds to receive your code before trying again.',
+  },
   // Organizations (AE25/AE26 organizations.go, users.go). `long` texts with <…> are filled by the service.
   organization_creator_not_found: { status: 400, message: 'creator not found', long: 'No users found with id {param}.' },
   user_create_organization_not_enabled: {

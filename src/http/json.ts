@@ -31,6 +31,28 @@ function invalidUtf8(body: Buffer): ClerkError {
 }
 
 /**
+ * A JSON body (both APIs): strict UTF-8, empty parses as `{}`; `__proto__` and `constructor.prototype`
+ * keys are refused (prototype poisoning through metadata) with a 400, as is anything that is not JSON.
+ */
+export function jsonBodyParser(_request: unknown, body: string | Buffer, done: (error: Error | null, value?: unknown) => void): void {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return done(invalidUtf8(bytes), undefined);
+  }
+  if (text.trim() === '') return done(null, {});
+  try {
+    done(null, parseJson(text));
+  } catch (error) {
+    const bad = error as Error & { statusCode?: number };
+    bad.statusCode = 400;
+    done(bad, undefined);
+  }
+}
+
+/**
  * JSON in and out the way @clerk/backend needs it:
  * - it labels body-less calls (ban, lock, every DELETE…) `Content-Type: application/json` with an empty
  *   body, which Fastify's parser would refuse with a 400: an empty body parses as `{}`;
@@ -41,22 +63,7 @@ export function installJson(app: FastifyInstance): void {
   // JSON is the only body type the API takes. Fastify also parses text/plain by default, which would
   // turn a mislabelled body into a string and a confusing 422; without it, it is 415 unsupported_content_type.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
-    let text: string;
-    try {
-      text = utf8.decode(body as Buffer);
-    } catch {
-      return done(invalidUtf8(body as Buffer), undefined);
-    }
-    if (text.trim() === '') return done(null, {});
-    try {
-      done(null, parseJson(text));
-    } catch (error) {
-      const bad = error as Error & { statusCode?: number };
-      bad.statusCode = 400;
-      done(bad, undefined);
-    }
-  });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonBodyParser);
 
   // A callback hook (every response passes through it): no promise per request.
   app.addHook('onSend', (_request, reply, payload, done) => {

@@ -72,7 +72,7 @@ export function ksuid(nowMs: number = Date.now(), msOrder = false): string {
  */
 export type IdPrefix =
   | 'user' | 'idn' | 'ins' | 'sk' | 'sess' | 'client' | 'jwk' | 'evt' | 'ema' | 'app' | 'ep' | 'msg' | 'atmpt' | 'qtask'
-  | 'org' | 'orgmem' | 'orginv' | 'orgdmn' | 'inv' | 'img';
+  | 'sia' | 'sua' | 'org' | 'orgmem' | 'orginv' | 'orgdmn' | 'inv' | 'img';
 
 export function newId(prefix: IdPrefix, nowMs?: number): string {
   return `${prefix}_${ksuid(nowMs)}`;

@@ -58,18 +58,21 @@ function userNotFound(userId: string) {
  * POST /v1/users/{id}/verify_totp: a 6-digit TOTP code (±1 step of skew, never twice for the same
  * step) or one of the user's backup codes (used up by verifying it). One attempt under the lockout
  * (lockout/service#attemptVerification): counted before it is checked. A replay of a code that was just
- * accepted is refused but not counted: it is not a guess.
+ * accepted is refused but not counted: it is not a guess. `only` restricts it to one kind (the Frontend
+ * API's second factor names its strategy): a backup code is then never used up by a `totp` attempt.
  */
-export async function verifyTotpOrBackupCode(deps: MfaDeps, userId: string, rawCode: string): Promise<CodeType> {
+export async function verifyTotpOrBackupCode(deps: MfaDeps, userId: string, rawCode: string, only?: CodeType): Promise<CodeType> {
   const user = await findMfaCredentials(deps.db, userId);
   if (!user) throw userNotFound(userId);
   assertNotLocked(user, deps.clock.now()); // early, for the clearer answer; the reservation checks again, atomically
-  const backupCodes = user.backup_codes ?? [];
-  if (user.totp_secret === null && backupCodes.length === 0) throw new ClerkError('totp_disabled');
+  const totpSecret = only === 'backup_code' ? null : user.totp_secret;
+  const backupCodes = only === 'totp' ? [] : (user.backup_codes ?? []);
+  if (totpSecret === null && backupCodes.length === 0) throw new ClerkError('totp_disabled');
   const code = rawCode.replace(/\s+/g, '');
   if (backupCodes.length === 0 && code.length !== 6) throw paramError('totp_invalid_length', 'code');
 
-  const result = await attemptVerification(deps, user, () => matchCode(deps, user, code, backupCodes));
+  const candidate = { ...user, totp_secret: totpSecret };
+  const result = await attemptVerification(deps, user, () => matchCode(deps, candidate, code, backupCodes));
   if (result.outcome !== 'success') throw paramError('totp_incorrect_code', 'code');
   return result.value;
 }

@@ -8,6 +8,9 @@ import * as m0007 from './0007_email_outbox.js';
 import * as m0008 from './0008_webhook_delivery.js';
 import * as m0010 from './0010_secret_key_sources.js';
 import * as m0011 from './0011_encryption_key_check.js';
+import * as m0018 from './0018_frontend_clients.js';
+import * as m0019 from './0019_verification_codes.js';
+import * as m0020 from './0020_rate_limits.js';
 import * as m0022 from './0022_organizations.js';
 import * as m0023 from './0023_invitations.js';
 import * as m0024 from './0024_images.js';
@@ -28,6 +31,9 @@ export const migrations: Record<string, Migration> = {
   '0008_webhook_delivery': m0008,
   '0010_secret_key_sources': m0010,
   '0011_encryption_key_check': m0011,
+  '0018_frontend_clients': m0018,
+  '0019_verification_codes': m0019,
+  '0020_rate_limits': m0020,
   '0022_organizations': m0022,
   '0023_invitations': m0023,
   '0024_images': m0024,
