@@ -27,7 +27,7 @@ import { createDeps } from '../src/deps.js';
 import { createProgressReporter } from '../src/import/progress.js';
 import { runImport } from '../src/import/run.js';
 import { seedUsers } from './seed.js';
-import { BULK_SETTINGS } from '../src/users/bulk-store.js';
+import { BULK_SETTINGS } from '../src/users/bulk/store.js';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -244,7 +244,7 @@ class CopyIn {
 
 async function copyInto(client: pg.Client, parts: CopyBatch[]) {
   await client.query('begin');
-  // The import's batches run with the same settings (users/bulk-store.ts tuneBulkTransaction).
+  // The import's batches run with the same settings (users/bulk/store.ts tuneBulkTransaction).
   await client.query(`select set_config('work_mem', $1, true), set_config('gin_pending_list_limit', $2, true)`, [
     BULK_SETTINGS.work_mem,
     BULK_SETTINGS.gin_pending_list_limit,

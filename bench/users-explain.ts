@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../src/db/schema.js';
-import { countUsers, listUsers } from '../src/users/list.js';
+import { countUsers, listUsers } from '../src/users/list/service.js';
 import { ORDER_FIELDS, type UserListInput } from '../src/users/schemas.js';
 import { DEFAULT_SCHEMA, DEFAULT_URL } from './load-1m.js';
 
@@ -67,7 +67,7 @@ async function main() {
   const client = new pg.Client({ connectionString: values.url, options });
   await client.connect();
   await client.query(`set statement_timeout = '20s'`);
-  // Every statement one call sent (a list may send two or three, see list-store.ts), each explained after
+  // Every statement one call sent (a list may send two or three, see users/list/store.ts), each explained after
   // one untimed pass, so that the plans are measured with the pages they need in memory.
   const explain = async (): Promise<{ ms: number; plan: string }> => {
     let ms = 0;

@@ -2,6 +2,11 @@ import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
+/** Clerk's sender is `notifications@…`; set GATEHOUSE_EMAIL_FROM to an address your SMTP server may send from. */
+export const DEFAULT_EMAIL_FROM = 'Gatehouse <notifications@localhost>';
+/** Svix's retry schedule (docs.svix.com/retries): after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+const SVIX_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
+
 /** Everything Gatehouse reads from the environment, in one schema. The only file that reads process.env. */
 const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
@@ -14,14 +19,20 @@ const EnvSchema = Type.Object({
   GATEHOUSE_BCRYPT_PEPPER: Type.Optional(Type.String({ minLength: 1 })),
   GATEHOUSE_HIBP_ONLINE: Type.Boolean({ default: false }),
   GATEHOUSE_HIBP_URL: Type.String({ pattern: '^https?://', default: 'https://api.pwnedpasswords.com/range/' }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://[^\\s]+$' })),
+  GATEHOUSE_EMAIL_FROM: Type.String({ maxLength: 320, pattern: '^([^<>@]*<[^<>\\s@]+@[^<>\\s@]+>|[^<>\\s@]+@[^<>\\s@]+)$', default: DEFAULT_EMAIL_FROM }),
+  GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: Type.String({ pattern: '^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$', default: SVIX_RETRY_SCHEDULE }),
+  GATEHOUSE_WEBHOOK_TIMEOUT: Type.Integer({ minimum: 1, maximum: 300, default: 15 }),
+  GATEHOUSE_WEBHOOK_ATTEMPT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
+  GATEHOUSE_WEBHOOK_BLOCK_PRIVATE_NETWORKS: Type.Boolean({ default: false }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
 });
 
-// A database URL may carry a password.
-const SECRET_VARIABLES = new Set(['GATEHOUSE_SECRET_KEY', 'GATEHOUSE_ENCRYPTION_KEY', 'GATEHOUSE_BCRYPT_PEPPER', 'DATABASE_URL']);
+// A database or SMTP URL may carry a password.
+const SECRET_VARIABLES = new Set(['GATEHOUSE_SECRET_KEY', 'GATEHOUSE_ENCRYPTION_KEY', 'GATEHOUSE_BCRYPT_PEPPER', 'DATABASE_URL', 'SMTP_URL']);
 
 const HINTS: Record<string, string> = {
   PORT: 'an integer from 0 to 65535',
@@ -34,6 +45,12 @@ const HINTS: Record<string, string> = {
   GATEHOUSE_ISSUER: 'an http:// or https:// URL (the `iss` of session tokens)',
   GATEHOUSE_HIBP_ONLINE: 'true or false',
   GATEHOUSE_HIBP_URL: 'an http:// or https:// URL of a Have I Been Pwned range API',
+  SMTP_URL: 'an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465',
+  GATEHOUSE_EMAIL_FROM: 'an email address, optionally with a name: Acme <notifications@acme.com>',
+  GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: 'seconds between attempts, comma-separated, e.g. 5,300,1800',
+  GATEHOUSE_WEBHOOK_TIMEOUT: 'whole seconds from 1 to 300',
+  GATEHOUSE_WEBHOOK_ATTEMPT_RETENTION_DAYS: 'whole days from 1 to 3650',
+  GATEHOUSE_WEBHOOK_BLOCK_PRIVATE_NETWORKS: 'true or false',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
 };
 
@@ -52,7 +69,23 @@ export interface Config {
   /** Also ask the online Have I Been Pwned range API (off by default: it sends a hash prefix out). */
   hibpOnline: boolean;
   hibpUrl: string;
+  /** Where emails go out (nodemailer); unset: emails exist only as email.created events. */
+  smtpUrl: string | undefined;
+  /** The From of every email: `address` or `Name <address>`. */
+  emailFrom: string;
+  webhooks: WebhookConfig;
   logLevel: Static<typeof EnvSchema>['LOG_LEVEL'];
+}
+
+export interface WebhookConfig {
+  /** Seconds to wait before each retry; its length is the number of retries. */
+  retrySchedule: number[];
+  /** Seconds a receiver has to answer one delivery. */
+  timeout: number;
+  /** Days attempts (and finished deliveries) are kept. */
+  attemptRetentionDays: number;
+  /** Refuse endpoints that are, or resolve to, loopback, private, link-local or otherwise internal addresses. */
+  blockPrivateNetworks: boolean;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +122,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bcryptPepper: env2.GATEHOUSE_BCRYPT_PEPPER,
     hibpOnline: env2.GATEHOUSE_HIBP_ONLINE,
     hibpUrl: env2.GATEHOUSE_HIBP_URL,
+    smtpUrl: env2.SMTP_URL,
+    emailFrom: env2.GATEHOUSE_EMAIL_FROM,
+    webhooks: {
+      retrySchedule: env2.GATEHOUSE_WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s.trim())),
+      timeout: env2.GATEHOUSE_WEBHOOK_TIMEOUT,
+      attemptRetentionDays: env2.GATEHOUSE_WEBHOOK_ATTEMPT_RETENTION_DAYS,
+      blockPrivateNetworks: env2.GATEHOUSE_WEBHOOK_BLOCK_PRIVATE_NETWORKS,
+    },
     logLevel: env2.LOG_LEVEL,
   };
 }

@@ -8,6 +8,7 @@ import { ensureSigningKey } from './keys/service.js';
 import { loadInstance, type Instance } from './instance/service.js';
 import { loadSettingsCache, type SettingsCache } from './instance/settings.js';
 import { configureHashers } from './passwords/hashers/index.js';
+import { configureEmail, emailSettingsFrom } from './email/settings.js';
 import { createHibpCheck, type HibpCheck } from './passwords/hibp.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createSecretBox, deriveKey, type SecretBox } from './lib/secret-box.js';
@@ -67,6 +68,7 @@ export async function createDeps(config: Config, options: CreateDepsOptions = {}
     options.encryptionKey ?? loadEncryptionKey(config),
   ]);
   configureHashers({ bcryptPepper: config.bcryptPepper });
+  configureEmail(emailSettingsFrom(config));
   const secretBox = createSecretBox(key);
   const clock = options.clock ?? systemClock;
   await ensureSigningKey({ db, clock, secretBox });

@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDeps } from './deps.js';
+import { startEmailDelivery } from './email/delivery.js';
 import { logger } from './logger.js';
 import { ensureDevSecretKey, registerSecretKey } from './secret-keys/service.js';
 
@@ -25,6 +26,8 @@ async function main() {
 
   const app = await buildApp(deps, { loggerInstance: log, requestTimeout: 30_000 });
   const address = await app.listen({ port: config.port, host: config.host });
+  // Background work in this process: sending what committed transactions queued.
+  const emails = config.smtpUrl ? await startEmailDelivery({ db: deps.db, clock: deps.clock, smtpUrl: config.smtpUrl }, log) : undefined;
 
   const base = address.replace('[::1]', 'localhost');
   const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
@@ -55,6 +58,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     try {
       await app.close();
+      await emails?.stop();
       await deps.db.destroy();
       clearTimeout(force);
       process.exit(0);

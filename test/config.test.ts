@@ -30,6 +30,9 @@ test('loadConfig({}) → defaults: port 3000, 127.0.0.1, embedded PGlite in ./.g
     bcryptPepper: undefined,
     hibpOnline: false,
     hibpUrl: 'https://api.pwnedpasswords.com/range/',
+    smtpUrl: undefined,
+    emailFrom: 'Gatehouse <notifications@localhost>',
+    webhooks: { retrySchedule: [5, 300, 1800, 7200, 18000, 36000, 36000], timeout: 15, attemptRetentionDays: 30, blockPrivateNetworks: false },
     logLevel: 'info',
   });
   assert.deepEqual(databaseTarget(config), { kind: 'pglite', dataDir: path.join(path.resolve('.gatehouse'), 'pgdata') });
@@ -146,4 +149,30 @@ test('loadConfig: every bad value is reported in one ConfigError, one line each'
   assert.doesNotMatch(error.message, /HOST=/, 'a good value is not reported');
   const lines = error.message.split('\n').filter((l) => l.includes('is invalid'));
   assert.equal(lines.length, 4, error.message);
+});
+
+test('loadConfig: SMTP_URL is smtp:// or smtps:// and never echoed; GATEHOUSE_EMAIL_FROM is an address, optionally named', () => {
+  const config = loadConfig({ SMTP_URL: 'smtps://user:pw@smtp.example.com:465', GATEHOUSE_EMAIL_FROM: 'Acme <notifications@acme.com>' });
+  assert.equal(config.smtpUrl, 'smtps://user:pw@smtp.example.com:465');
+  assert.equal(config.emailFrom, 'Acme <notifications@acme.com>');
+  assert.equal(loadConfig({ GATEHOUSE_EMAIL_FROM: 'bare@acme.com' }).emailFrom, 'bare@acme.com');
+  const error = configError({ SMTP_URL: 'http://user:s3cret@smtp.example.com' });
+  assert.match(error.message, /SMTP_URL=\(value hidden\)/);
+  assert.doesNotMatch(error.message, /s3cret/);
+  assert.match(configError({ GATEHOUSE_EMAIL_FROM: 'not an address' }).message, /GATEHOUSE_EMAIL_FROM/);
+  assert.match(configError({ GATEHOUSE_EMAIL_FROM: 'Acme <a@b.c' }).message, /GATEHOUSE_EMAIL_FROM/);
+});
+
+test('loadConfig: webhook settings (retry schedule in seconds, timeout, retention, private networks)', () => {
+  const config = loadConfig({
+    GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '1, 2,3',
+    GATEHOUSE_WEBHOOK_TIMEOUT: '3',
+    GATEHOUSE_WEBHOOK_ATTEMPT_RETENTION_DAYS: '7',
+    GATEHOUSE_WEBHOOK_BLOCK_PRIVATE_NETWORKS: 'true',
+  });
+  assert.deepEqual(config.webhooks, { retrySchedule: [1, 2, 3], timeout: 3, attemptRetentionDays: 7, blockPrivateNetworks: true });
+  for (const bad of [' , ', '5,,6', '-1', '1.5', 'five']) {
+    assert.match(configError({ GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: bad }).message, /GATEHOUSE_WEBHOOK_RETRY_SCHEDULE/, bad);
+  }
+  assert.match(configError({ GATEHOUSE_WEBHOOK_TIMEOUT: '0' }).message, /GATEHOUSE_WEBHOOK_TIMEOUT/);
 });

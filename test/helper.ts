@@ -47,9 +47,10 @@ export interface TestApp {
 }
 
 /** A fresh database (one per test file), migrations, the app, and a registered secret key. */
-export async function buildTestApp(t: TestContext, options: { clock?: Clock } = {}): Promise<TestApp> {
+export async function buildTestApp(t: TestContext, options: { clock?: Clock; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
   const db = TEST_DATABASE_URL ? await freshPostgresSchema(t, TEST_DATABASE_URL) : await openDatabase({ kind: 'pglite' });
-  const config = loadConfig({ LOG_LEVEL: 'silent', GATEHOUSE_DATA_DIR: '/nonexistent-gatehouse-test' });
+  // `env`: more configuration (SMTP_URL, webhook settings…), as the server would read it.
+  const config = loadConfig({ LOG_LEVEL: 'silent', GATEHOUSE_DATA_DIR: '/nonexistent-gatehouse-test', ...options.env });
   const deps = await createDeps(config, {
     db,
     clock: options.clock ?? systemClock,

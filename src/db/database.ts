@@ -47,7 +47,66 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
     extensions: { pg_trgm },
     parsers: { [INT8_OID]: parseInt8 },
   });
-  return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  pglites.set(db, pglite);
+  return db;
+}
+
+/** The PGlite behind each embedded Kysely root: listen()'s way in. */
+const pglites = new WeakMap<object, PGlite>();
+
+/**
+ * Calls `onNotify` whenever a transaction that ran `pg_notify(channel, …)` commits, in this process or
+ * (PostgreSQL) any other: background workers wake at once instead of waiting for their next poll.
+ * Best effort: a notification can be missed (a dropped connection), so callers keep polling too.
+ * Returns a function that stops listening.
+ */
+export async function listen(db: Db, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+  const pglite = pglites.get(db);
+  if (pglite) {
+    // Through the driver's queue: a LISTEN run inside another borrower's transaction would be undone
+    // by its rollback.
+    return db.connection().execute(async () => {
+      const unlisten = await pglite.listen(channel, () => onNotify());
+      return async () => {
+        if (!pglite.closed) await unlisten();
+      };
+    });
+  }
+  const pool = directPools.get(db);
+  if (!pool) throw new Error('listen() needs the root database, not a transaction');
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  // A dedicated connection (LISTEN holds it), opened again after it drops; missed notifications are
+  // covered by the caller's polling.
+  const connect = async () => {
+    if (stopped) return;
+    const next = new pg.Client(pool.options);
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify();
+    });
+    next.on('error', () => {
+      void next.end().catch(() => undefined);
+      if (client === next && !stopped) retry = setTimeout(() => void connect(), 1000).unref();
+    });
+    try {
+      await next.connect();
+      await next.query(`listen ${channel}`);
+      client = next;
+      if (stopped) await next.end();
+    } catch {
+      void next.end().catch(() => undefined);
+      if (!stopped) retry = setTimeout(() => void connect(), 1000).unref();
+    }
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => undefined);
+  };
 }
 
 // Prepared statements, opt-in. PostgreSQL parses and plans an unnamed statement on every call; for the

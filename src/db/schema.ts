@@ -93,11 +93,21 @@ export interface Web3WalletsTable {
   updated_at: number;
 }
 
-export interface PendingNotificationsTable {
+/** Emails waiting for SMTP (migration 0007, src/email/). Sent ones are deleted. */
+export interface EmailOutboxTable {
+  /** `ema_…`: the id of the email.created event's Email object. */
   id: string;
-  user_id: string;
-  kind: string;
-  payload: JsonColumn<JsonObject>;
+  from_address: string;
+  to_address: string;
+  subject: string;
+  body_plain: string;
+  body_html: string;
+  status: 'queued' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  /** Set while a worker sends it: another worker leaves it alone until then (a crash lets it go). */
+  locked_until: number | null;
+  last_error: string | null;
   created_at: number;
 }
 
@@ -153,7 +163,7 @@ export interface Database {
   email_addresses: EmailAddressesTable;
   phone_numbers: PhoneNumbersTable;
   web3_wallets: Web3WalletsTable;
-  pending_notifications: PendingNotificationsTable;
+  email_outbox: EmailOutboxTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

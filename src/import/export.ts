@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { Deps } from '../deps.js';
-import { exportUsers } from '../users/export-service.js';
+import { exportUsers } from '../users/bulk/export-service.js';
 
 // `gatehouse export`: every user as a line of the import format (the fields of POST /v1/users), with
 // password digests, TOTP secrets (in clear, base32) and backup codes (bcrypt digests), so that

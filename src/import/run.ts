@@ -9,8 +9,8 @@ import {
   writeImportBatch,
   type ConflictMode,
   type ImportRow,
-} from '../users/bulk-service.js';
-import { prepareImportRow } from '../users/import-row.js';
+} from '../users/bulk/service.js';
+import { prepareImportRow } from '../users/bulk/import-row.js';
 import type { FirebaseHashParameters } from './firebase.js';
 import { formatFromExtension, openSource, type ImportFormat, type SourceRecord } from './formats.js';
 

@@ -44,8 +44,11 @@ export function ksuid(nowMs: number = Date.now()): string {
   return digits.toString('latin1');
 }
 
-/** Clerk's id prefixes: `user_`, `idn_` (email, phone and wallet identifications), `sess_`, `ins_`… `evt_`: outbox events. */
-export type IdPrefix = 'user' | 'idn' | 'ins' | 'sk' | 'sess' | 'client' | 'ntf' | 'jwk' | 'evt';
+/**
+ * Clerk's id prefixes: `user_`, `idn_` (email, phone and wallet identifications), `sess_`, `ins_`, `ema_`
+ * (emails)… `evt_`: outbox events. Svix's: `app_`, `ep_` (endpoints), `msg_`, `atmpt_` (attempts), `qtask_`.
+ */
+export type IdPrefix = 'user' | 'idn' | 'ins' | 'sk' | 'sess' | 'client' | 'jwk' | 'evt' | 'ema' | 'app' | 'ep' | 'msg' | 'atmpt' | 'qtask';
 
 export function newId(prefix: IdPrefix, nowMs?: number): string {
   return `${prefix}_${ksuid(nowMs)}`;

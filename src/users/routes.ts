@@ -3,7 +3,7 @@ import type { FastifyTypebox } from '../http/fastify.js';
 import { DeletedObjectSchema, TotalCountSchema, deletedObject, errorResponses } from '../http/schemas.js';
 import type { Deps } from '../deps.js';
 import { forRequest } from '../webhooks/events.js';
-import { countUsers, listUsers } from './list.js';
+import { countUsers, listUsers } from './list/service.js';
 import {
   CreateUserBody,
   MetadataBody,

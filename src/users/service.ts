@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import type { Executor } from '../db/database.js';
-import type { UserPatch } from '../db/schema.js';
+import type { UserPatch, UserRow } from '../db/schema.js';
+import { sendEmail } from '../email/service.js';
 import { inTransaction } from '../db/transaction.js';
 import { ClerkError, clerkErrorEntry, paramError } from '../http/clerk-error.js';
 import {
@@ -19,14 +20,13 @@ import { preparePassword, removePassword } from '../passwords/service.js';
 import type { PasswordPolicy } from '../passwords/policy.js';
 import { compileBodyValidator } from '../http/validator.js';
 import { validationError } from '../http/validation.js';
-import { insertNewUsers, type NewUserRecords } from './bulk-store.js';
+import { insertNewUsers, type NewUserRecords } from './bulk/store.js';
 import { CreateUserBody, type CreateUserInput, type MetadataInput, type UpdateUserInput } from './schemas.js';
 import { recordUserDeleted, recordUserEvents, type UserEventDeps } from './events.js';
 import {
   deleteUserById,
   findFullUserById,
   findUserByIdForUpdate,
-  insertPendingNotification,
   updateUserById,
   type FullUserRow,
 } from './store.js';
@@ -220,22 +220,32 @@ export async function updateUser(deps: UserDeps, id: string, input: UpdateUserIn
           await setPrimaryIdentification({ db, clock: deps.clock }, kind, id, target, field);
         }
       }
-      const newPrimaryEmail = input.primary_email_address_id;
-      if (input.notify_primary_email_address_changed === true && newPrimaryEmail != null && newPrimaryEmail !== user.primary_email_address_id) {
-        // Recorded now; the notifications feature sends it (to the previous primary address).
-        await insertPendingNotification(db, {
-          id: newId('ntf', now),
-          user_id: id,
-          kind: 'primary_email_address_changed',
-          payload: { previous_email_address_id: user.primary_email_address_id, email_address_id: newPrimaryEmail },
-          created_at: now,
-        });
-      }
       await updateUserById(db, id, patch);
       if (password && input.sign_out_of_other_sessions === true) await revokeUserSessions({ ...deps, db }, id);
-      return userUpdated({ ...deps, db }, id);
+      const updated = await userUpdated({ ...deps, db }, id);
+      if (input.notify_primary_email_address_changed === true) await notifyPrimaryEmailChanged({ ...deps, db }, user, updated);
+      return updated;
     }),
   );
+}
+
+/**
+ * notify_primary_email_address_changed: Clerk's "primary email address changed" email, to the address
+ * that was primary before, only when the primary really changed (and both the old and new ones exist).
+ */
+async function notifyPrimaryEmailChanged(deps: UserEventDeps, before: UserRow, after: FullUserRow): Promise<void> {
+  const previousId = before.primary_email_address_id;
+  if (previousId === null || after.primary_email_address_id === null || after.primary_email_address_id === previousId) return;
+  const previous = after.email_addresses.find((e) => e.id === previousId);
+  const current = after.email_addresses.find((e) => e.id === after.primary_email_address_id);
+  if (!previous || !current) return;
+  await sendEmail(deps, {
+    slug: 'primary_email_address_changed',
+    to: previous.email_address,
+    userId: after.id,
+    emailAddressId: previous.id,
+    data: { new_email_address: current.email_address },
+  });
 }
 
 /** Records user.updated for a user changed in this transaction and returns it as it now is. */

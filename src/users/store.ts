@@ -104,22 +104,8 @@ export async function updateUserById(db: Executor, id: string, patch: UserPatch)
   return result.numUpdatedRows > 0n;
 }
 
-/** Deletes the user; identifications and pending notifications go with it (on delete cascade). */
+/** Deletes the user; identifications and sessions go with it (on delete cascade). */
 export async function deleteUserById(db: Executor, id: string): Promise<boolean> {
   const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;
-}
-
-export async function insertPendingNotification(
-  db: Executor,
-  row: { id: string; user_id: string; kind: string; payload: Record<string, unknown>; created_at: number },
-) {
-  await db
-    .insertInto('pending_notifications')
-    .values({ ...row, payload: JSON.stringify(row.payload) })
-    .execute();
-}
-
-export async function findPendingNotificationsByUserId(db: Executor, userId: string) {
-  return db.selectFrom('pending_notifications').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { findEventsAfter } from '../../src/webhooks/store.js';
 import { assertError, buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
 
 // POST /v1/users/{id}/ban|unban|lock|unlock|verify_password and DELETE /v1/users/{id}.
@@ -25,6 +26,8 @@ async function get(ctx: TestApp, id: string) {
   assert.equal(res.status, 200);
   return res.body;
 }
+
+const get404 = async (ctx: TestApp, id: string) => (await call(ctx, 'GET', `/v1/users/${id}`)).status;
 
 const UNKNOWN = 'user_doesnotexist000000000000000';
 const PASSWORD = 'Unlisted-Pass-4711';
@@ -166,7 +169,7 @@ test('user actions', async (t) => {
     assertError(await call(ctx, 'GET', `/v1/email_addresses/${user.primary_email_address_id}`), 404, 'resource_not_found');
   });
 
-  await t.test('DELETE /v1/users/{id} → 200 for a user with a pending notification (it goes too)', async () => {
+  await t.test('DELETE /v1/users/{id} → 200 for a user who was just sent an email (its email.created event stays: history)', async () => {
     const user = await createTestUser(ctx);
     const second = await call(ctx, 'POST', '/v1/email_addresses', { user_id: user.id, email_address: uniqueEmail(), verified: true });
     const changed = await call(ctx, 'PATCH', `/v1/users/${user.id}`, {
@@ -174,11 +177,13 @@ test('user actions', async (t) => {
       notify_primary_email_address_changed: true,
     });
     assert.equal(changed.status, 200, JSON.stringify(changed.body));
-    const pending = () => ctx.deps.db.selectFrom('pending_notifications').select('id').where('user_id', '=', user.id).execute();
-    assert.equal((await pending()).length, 1);
+    const emails = async () =>
+      (await findEventsAfter(ctx.deps.db, null, 10_000, 'email.created')).filter((e) => (e.payload.data as { user_id: string }).user_id === user.id);
+    assert.equal((await emails()).length, 1);
     const res = await call(ctx, 'DELETE', `/v1/users/${user.id}`);
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.equal((await pending()).length, 0);
+    assert.equal((await emails()).length, 1);
+    assert.equal((await get404(ctx, user.id)), 404);
   });
 
   await t.test('DELETE /v1/users/{id} → 404 resource_not_found for an unknown user', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import { findEventsAfter } from '../../src/webhooks/store.js';
 import { assertError, buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
 
 // PATCH /v1/users/{id}: every field of ../shared/spec/seed-update-user.txt, through the front door.
@@ -134,20 +135,24 @@ test('PATCH /v1/users/{id}', async (t) => {
 
   // notify_primary_email_address_changed
 
-  const notificationsOf = (userId: string) =>
-    ctx.deps.db.selectFrom('pending_notifications').selectAll().where('user_id', '=', userId).execute();
+  // Without SMTP (these tests), an email is its email.created event (test/email/ sends them over SMTP).
+  const notificationsOf = async (userId: string) =>
+    (await findEventsAfter(ctx.deps.db, null, 10_000, 'email.created'))
+      .map((event) => event.payload.data as Record<string, any>)
+      .filter((email) => email.user_id === userId);
 
-  await t.test('PATCH /v1/users/{id} → 200 records a notification when notify_primary_email_address_changed is true and the primary changes', async () => {
+  await t.test('PATCH /v1/users/{id} → 200 emails the previous primary address when notify_primary_email_address_changed is true and the primary changes', async () => {
     const user = await createTestUser(ctx);
     const second = await addEmail(ctx, user.id, true);
     const res = await patch(ctx, user.id, { primary_email_address_id: second.id, notify_primary_email_address_changed: true });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    const rows = await notificationsOf(user.id);
-    assert.equal(rows.length, 1);
-    assert.equal(rows[0]!.kind, 'primary_email_address_changed');
-    const payload = typeof rows[0]!.payload === 'string' ? JSON.parse(rows[0]!.payload) : rows[0]!.payload;
-    assert.equal(payload.email_address_id, second.id);
-    assert.equal(payload.previous_email_address_id, user.primary_email_address_id);
+    const emails = await notificationsOf(user.id);
+    assert.equal(emails.length, 1);
+    assert.equal(emails[0]!.slug, 'primary_email_address_changed');
+    assert.equal(emails[0]!.to_email_address, user.email_addresses[0].email_address);
+    assert.equal(emails[0]!.email_address_id, user.primary_email_address_id);
+    assert.equal(emails[0]!.data.new_email_address, second.email_address);
+    assert.equal(emails[0]!.delivered_by_clerk, false);
 
     // Same primary again: nothing changed, nothing to tell.
     const same = await patch(ctx, user.id, { primary_email_address_id: second.id, notify_primary_email_address_changed: true });

@@ -4,6 +4,7 @@ import * as m0002 from './0002_totp_replay.js';
 import * as m0003 from './0003_sessions.js';
 import * as m0005 from './0005_search_indexes.js';
 import * as m0006 from './0006_events.js';
+import * as m0007 from './0007_email_outbox.js';
 
 /**
  * Forward-only migrations, in order. A migration that has shipped is never edited: add a new file
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003_sessions': m0003,
   '0005_search_indexes': m0005,
   '0006_events': m0006,
+  '0007_email_outbox': m0007,
 };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { assertError, buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../helper.js';
+import { assertError, buildTestApp, call, createTestUser, uniqueEmail, type TestApp } from '../../helper.js';
 
 // GET /v1/users (GetUserList) and GET /v1/users/count (GetUsersCount), clerk-bapi-2025-03-12.yml:
 // every filter, ordering, paging, and the count answering the same filters. One database for the

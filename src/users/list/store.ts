@@ -1,13 +1,13 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
-import type { Executor } from '../db/database.js';
-import { applyFilters, contains, queryMatches, queryMatchesRow, type QueryFilter, type UserFilters } from './list-filters.js';
-import { selectFullUsers, type FullUserRow } from './store.js';
+import type { Executor } from '../../db/database.js';
+import { applyFilters, contains, queryMatches, queryMatchesRow, type QueryFilter, type UserFilters } from './filters.js';
+import { selectFullUsers, type FullUserRow } from '../store.js';
 
 // GET /v1/users and /v1/users/count at scale (issue 5; plans in bench/README.md). Filters are in
-// list-filters.ts; this file orders, pages and counts, and picks how to apply the filters the planner
+// filters.ts; this file orders, pages and counts, and picks how to apply the filters the planner
 // cannot cost on its own.
 
-export type { UserFilters } from './list-filters.js';
+export type { UserFilters } from './filters.js';
 
 export type UserOrderField =
   | 'created_at'

@@ -1,12 +1,12 @@
-import type { Deps } from '../deps.js';
-import { findFullUsersAfter } from './bulk-store.js';
+import type { Deps } from '../../deps.js';
+import { findFullUsersAfter } from './store.js';
 import type { GatehouseExtension, ImportedIdentification } from './gatehouse-extension.js';
-import type { CreateUserInput } from './schemas.js';
-import type { EmailJson, FullUserRow, PhoneJson, WalletJson } from './store.js';
+import type { CreateUserInput } from '../schemas.js';
+import type { EmailJson, FullUserRow, PhoneJson, WalletJson } from '../store.js';
 
 // The read side of `gatehouse export`: every user as a line of the import format (the fields of
 // POST /v1/users), password digests, TOTP secrets and backup codes included, plus a `gatehouse` key with
-// what POST cannot express (ids, states, timestamps: users/gatehouse-extension.ts), so that importing the
+// what POST cannot express (ids, states, timestamps: users/bulk/gatehouse-extension.ts), so that importing the
 // file into an empty instance gives the same users back, nothing lost.
 
 /** A user as a line of the import format (the fields of POST /v1/users and `gatehouse`), secrets included. */

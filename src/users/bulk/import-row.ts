@@ -1,10 +1,10 @@
-import type { Deps } from '../deps.js';
-import { ClerkError, type ClerkErrorEntry } from '../http/clerk-error.js';
+import type { Deps } from '../../deps.js';
+import { ClerkError, type ClerkErrorEntry } from '../../http/clerk-error.js';
 import { applyGatehouseExtension, readGatehouseExtension, type ImportedState } from './gatehouse-extension.js';
-import type { CreateUserInput } from './schemas.js';
-import { prepareNewUser, type PreparedUser, type PrepareOptions } from './service.js';
+import type { CreateUserInput } from '../schemas.js';
+import { prepareNewUser, type PreparedUser, type PrepareOptions } from '../service.js';
 
-// One line of `gatehouse import` → the row bulk-service.ts writes: every rule of POST /v1/users
+// One line of `gatehouse import` → the row bulk/service.ts writes: every rule of POST /v1/users
 // (prepareNewUser, the one shared path), plus the line's `gatehouse` key (gatehouse-extension.ts).
 
 /** One row of an import: the body as read (for --on-conflict update) and what prepareNewUser made of it. */

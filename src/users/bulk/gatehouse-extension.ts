@@ -1,14 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { ErrorObject } from 'ajv';
-import type { UserPatch } from '../db/schema.js';
-import { clerkErrorEntry, type ClerkErrorEntry } from '../http/clerk-error.js';
-import { Nullable, Rfc3339 } from '../http/schemas.js';
-import { validationError } from '../http/validation.js';
-import { compileBodyValidator } from '../http/validator.js';
-import { idPattern } from '../lib/ids.js';
-import type { NewIdentificationRecord, NewUserRecord } from './bulk-store.js';
-import type { PreparedUser } from './service.js';
-import { throwIfAny, timestampField } from './validate.js';
+import type { UserPatch } from '../../db/schema.js';
+import { clerkErrorEntry, type ClerkErrorEntry } from '../../http/clerk-error.js';
+import { Nullable, Rfc3339 } from '../../http/schemas.js';
+import { validationError } from '../../http/validation.js';
+import { compileBodyValidator } from '../../http/validator.js';
+import { idPattern } from '../../lib/ids.js';
+import type { NewIdentificationRecord, NewUserRecord } from './store.js';
+import type { PreparedUser } from '../service.js';
+import { throwIfAny, timestampField } from '../validate.js';
 
 // The `gatehouse` key of an exported line: what POST /v1/users cannot express, so that an export imports
 // back with nothing lost (ids, states, timestamps; src/import/README.md). Every key is optional: absent

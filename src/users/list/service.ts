@@ -1,6 +1,6 @@
-import type { Executor } from '../db/database.js';
-import { countUsers as countUserRows, listUsers as listUserRows, type UserFilters, type UserOrder, type UserOrderField } from './list-store.js';
-import type { UserFilterInput, UserListInput } from './schemas.js';
+import type { Executor } from '../../db/database.js';
+import { countUsers as countUserRows, listUsers as listUserRows, type UserFilters, type UserOrder, type UserOrderField } from './store.js';
+import type { UserFilterInput, UserListInput } from '../schemas.js';
 
 // GET /v1/users and /v1/users/count: query parameters → store filters.
 

@@ -1,10 +1,10 @@
-import type { Deps } from '../deps.js';
-import { inTransaction } from '../db/transaction.js';
-import { ClerkError, clerkErrorEntry, type ClerkErrorEntry } from '../http/clerk-error.js';
-import { identifierTakenError } from '../identifications/service.js';
-import { readSettings } from '../instance/settings.js';
-import { revokeUserSessions } from '../sessions/service.js';
-import type { PasswordPolicy } from '../passwords/policy.js';
+import type { Deps } from '../../deps.js';
+import { inTransaction } from '../../db/transaction.js';
+import { ClerkError, clerkErrorEntry, type ClerkErrorEntry } from '../../http/clerk-error.js';
+import { identifierTakenError } from '../../identifications/service.js';
+import { readSettings } from '../../instance/settings.js';
+import { revokeUserSessions } from '../../sessions/service.js';
+import type { PasswordPolicy } from '../../passwords/policy.js';
 import {
   findIdentifierOwners,
   insertNewUsers,
@@ -12,13 +12,13 @@ import {
   tuneBulkTransaction,
   type IdentifierKind,
   type IdentifierLookup,
-} from './bulk-store.js';
+} from './store.js';
 import { importedUserPatch, type ImportedState } from './gatehouse-extension.js';
 import type { ImportRow } from './import-row.js';
-import type { UpdateUserInput } from './schemas.js';
-import { recordUserEvents, type UserEventDeps } from './events.js';
-import { updateUser, type PreparedUser } from './service.js';
-import { updateUserById } from './store.js';
+import type { UpdateUserInput } from '../schemas.js';
+import { recordUserEvents, type UserEventDeps } from '../events.js';
+import { updateUser, type PreparedUser } from '../service.js';
+import { updateUserById } from '../store.js';
 
 // Many users at once: the write side of `gatehouse import`, batches of users that already passed
 // prepareNewUser (every rule of POST /v1/users). The read side, `gatehouse export`, is export-service.ts.

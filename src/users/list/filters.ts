@@ -1,9 +1,9 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
-import type { Database } from '../db/schema.js';
-import type { Executor } from '../db/database.js';
+import type { Database } from '../../db/schema.js';
+import type { Executor } from '../../db/database.js';
 
 // The WHERE side of GET /v1/users and /v1/users/count: every filter as SQL that an index serves (trigram
-// GIN indexes for the `*query` filters, btrees for the exact ones). list-store.ts decides the order,
+// GIN indexes for the `*query` filters, btrees for the exact ones). store.ts decides the order,
 // the page, and how `query` is applied.
 
 /** The filters of GET /v1/users and /v1/users/count, already split and lowercased by the service. */
@@ -80,7 +80,7 @@ export function queryMatchesRow(pattern: string) {
 
 /**
  * How `query` is applied as a filter: the semi-join on the trigram scans, or the matching ids already
- * collected (list-store.ts decides; applyFilters never reads `f.query` itself).
+ * collected (store.ts decides; applyFilters never reads `f.query` itself).
  */
 export type QueryFilter = { by: 'union'; pattern: string } | { by: 'ids'; ids: string[] };
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
 import { test } from 'node:test';
-import { buildTestApp, call, createTestUser, type TestApp } from '../helper.js';
-import { countUsers, listUsers, type ListTuning } from '../../src/users/list-store.js';
-import { toUserFilters, toUserOrder } from '../../src/users/list.js';
-import { ORDER_FIELDS } from '../../src/users/schemas.js';
+import { buildTestApp, call, createTestUser, type TestApp } from '../../helper.js';
+import { countUsers, listUsers, type ListTuning } from '../../../src/users/list/store.js';
+import { toUserFilters, toUserOrder } from '../../../src/users/list/service.js';
+import { ORDER_FIELDS } from '../../../src/users/schemas.js';
 
 // The list machinery that only shows at scale (issue 5), pinned on small data: users without a sort value
 // come last in both directions (a descending sort on a nullable key is two index scans), the primary

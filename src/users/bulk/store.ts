@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Executor } from '../db/database.js';
-import type { JsonObject } from '../db/schema.js';
-import { selectFullUsers, type FullUserRow } from './store.js';
+import type { Executor } from '../../db/database.js';
+import type { JsonObject } from '../../db/schema.js';
+import { selectFullUsers, type FullUserRow } from '../store.js';
 
 // Set-based writes and reads for many users at once: the bulk import (and POST /v1/users, which is a
 // batch of one). Rows travel as one JSON document per table and are expanded by json_populate_recordset,
@@ -40,7 +40,7 @@ export interface NewUserRecord {
   created_at: number;
   updated_at: number;
   /**
-   * State only an import can set (the `gatehouse` key of an exported line, users/gatehouse-extension.ts).
+   * State only an import can set (the `gatehouse` key of an exported line, users/bulk/gatehouse-extension.ts).
    * Left out (undefined, so absent from the batch's JSON) means the column default: a new user's state.
    */
   banned?: boolean;
@@ -58,7 +58,7 @@ export interface NewIdentificationRecord {
   id: string;
   value: string;
   created_at: number;
-  /** Only an import sets these (users/gatehouse-extension.ts). Defaults: verified, updated_at = created_at, no second factor. */
+  /** Only an import sets these (users/bulk/gatehouse-extension.ts). Defaults: verified, updated_at = created_at, no second factor. */
   verified?: boolean;
   updated_at?: number;
   reserved_for_second_factor?: boolean;
