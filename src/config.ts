@@ -19,6 +19,10 @@ const EnvSchema = Type.Object({
   GATEHOUSE_BCRYPT_PEPPER: Type.Optional(Type.String({ minLength: 1 })),
   GATEHOUSE_HIBP_ONLINE: Type.Boolean({ default: false }),
   GATEHOUSE_HIBP_URL: Type.String({ pattern: '^https?://', default: 'https://api.pwnedpasswords.com/range/' }),
+  GATEHOUSE_FRONTEND_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3001 }),
+  GATEHOUSE_FRONTEND_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/?#]+/?$' })),
+  GATEHOUSE_FRONTEND_ORIGINS: Type.Optional(Type.String({ pattern: '^\\s*https?://[^\\s,/]+\\s*(,\\s*https?://[^\\s,/]+\\s*)*$' })),
+  GATEHOUSE_RATE_LIMITS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://[^\\s]+$' })),
   GATEHOUSE_EMAIL_FROM: Type.String({ maxLength: 320, pattern: '^([^<>@]*<[^<>\\s@]+@[^<>\\s@]+>|[^<>\\s@]+@[^<>\\s@]+)$', default: DEFAULT_EMAIL_FROM }),
   GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: Type.String({ pattern: '^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$', default: SVIX_RETRY_SCHEDULE }),
@@ -45,6 +49,10 @@ const HINTS: Record<string, string> = {
   GATEHOUSE_ISSUER: 'an http:// or https:// URL (the `iss` of session tokens)',
   GATEHOUSE_HIBP_ONLINE: 'true or false',
   GATEHOUSE_HIBP_URL: 'an http:// or https:// URL of a Have I Been Pwned range API',
+  GATEHOUSE_FRONTEND_PORT: 'an integer from 0 to 65535',
+  GATEHOUSE_FRONTEND_URL: 'an http:// or https:// origin with no path (the public URL of the Frontend API listener)',
+  GATEHOUSE_FRONTEND_ORIGINS: 'a comma-separated list of origins such as https://app.example.com,http://localhost:5173',
+  GATEHOUSE_RATE_LIMITS: 'on or off',
   SMTP_URL: 'an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465',
   GATEHOUSE_EMAIL_FROM: 'an email address, optionally with a name: Acme <notifications@acme.com>',
   GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: 'seconds between attempts, comma-separated, e.g. 5,300,1800',
@@ -69,6 +77,14 @@ export interface Config {
   /** Also ask the online Have I Been Pwned range API (off by default: it sends a hash prefix out). */
   hibpOnline: boolean;
   hibpUrl: string;
+  /** The Frontend API's own listener (src/frontend/): public, unlike the Backend API's port. */
+  frontendPort: number;
+  /** The public URL of the Frontend API (no trailing slash); the publishable key encodes its host. */
+  frontendUrl: string;
+  /** Origins whose browsers may call the Frontend API with credentials (exact match, no trailing slash). */
+  frontendOrigins: string[];
+  /** Clerk's per-IP Frontend API rate limits; `false` only for tests and benchmarks. */
+  rateLimits: boolean;
   /** Where emails go out (nodemailer); unset: emails exist only as email.created events. */
   smtpUrl: string | undefined;
   /** The From of every email: `address` or `Name <address>`. */
@@ -100,7 +116,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const parsed = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw)) as Record<string, unknown>;
   // Value.Convert truncates '80.5' to 80 and reads '1e3' as 1 and '0x10' as 16: a port is plain digits.
-  if (typeof env.PORT === 'string' && env.PORT !== '' && !/^\d+$/.test(env.PORT)) parsed.PORT = env.PORT;
+  for (const key of ['PORT', 'GATEHOUSE_FRONTEND_PORT']) {
+    const value = env[key];
+    if (typeof value === 'string' && value !== '' && !/^\d+$/.test(value)) parsed[key] = value;
+  }
   const problems = [...Value.Errors(EnvSchema, parsed)].map((e) => {
     const key = e.path.slice(1);
     // Secrets are never echoed, not even a mistyped one: this message goes to logs.
@@ -111,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${[...new Set(problems)].join('\n')}`);
   }
   const env2 = parsed as Static<typeof EnvSchema>;
+  const hostInUrl = env2.HOST.includes(':') ? `[${env2.HOST}]` : env2.HOST;
+  const frontendUrl = (env2.GATEHOUSE_FRONTEND_URL ?? `http://${hostInUrl}:${env2.GATEHOUSE_FRONTEND_PORT}`).replace(/\/$/, '');
   return {
     port: env2.PORT,
     host: env2.HOST,
@@ -118,10 +139,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env2.GATEHOUSE_DATA_DIR),
     secretKey: env2.GATEHOUSE_SECRET_KEY,
     encryptionKey: env2.GATEHOUSE_ENCRYPTION_KEY,
-    issuer: env2.GATEHOUSE_ISSUER ?? `http://${env2.HOST.includes(':') ? `[${env2.HOST}]` : env2.HOST}:${env2.PORT}`,
+    // Clerk's `iss` is its Frontend API URL.
+    issuer: env2.GATEHOUSE_ISSUER ?? frontendUrl,
     bcryptPepper: env2.GATEHOUSE_BCRYPT_PEPPER,
     hibpOnline: env2.GATEHOUSE_HIBP_ONLINE,
     hibpUrl: env2.GATEHOUSE_HIBP_URL,
+    frontendPort: env2.GATEHOUSE_FRONTEND_PORT,
+    frontendUrl,
+    frontendOrigins: (env2.GATEHOUSE_FRONTEND_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o !== ''),
+    rateLimits: env2.GATEHOUSE_RATE_LIMITS === 'on',
     smtpUrl: env2.SMTP_URL,
     emailFrom: env2.GATEHOUSE_EMAIL_FROM,
     webhooks: {

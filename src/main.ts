@@ -2,6 +2,8 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDeps } from './deps.js';
 import { startEmailDelivery } from './email/delivery.js';
+import { buildFrontendApp } from './frontend/app.js';
+import { publishableKey, publishableKeyUsable } from './frontend/publishable-key.js';
 import { logger } from './logger.js';
 import { ensureDevSecretKey, registerSecretKey } from './secret-keys/service.js';
 
@@ -26,6 +28,9 @@ async function main() {
 
   const app = await buildApp(deps, { loggerInstance: log, requestTimeout: 30_000 });
   const address = await app.listen({ port: config.port, host: config.host });
+  // The Frontend API (browsers, clerk-js) on its own port: this one is public, the Backend API's is not.
+  const frontend = await buildFrontendApp(deps, { loggerInstance: log, requestTimeout: 30_000 });
+  const frontendAddress = await frontend.listen({ port: config.frontendPort, host: config.host });
   // Background work in this process: sending what committed transactions queued.
   const emails = config.smtpUrl ? await startEmailDelivery({ db: deps.db, clock: deps.clock, smtpUrl: config.smtpUrl }, log) : undefined;
 
@@ -37,7 +42,15 @@ async function main() {
     [
       '',
       `Gatehouse is listening on ${base} (${database}).`,
+      `Frontend API (clerk-js): ${frontendAddress.replace('[::1]', 'localhost')}, public URL ${config.frontendUrl}.`,
       devKey ? `Development secret key: ${devKey}` : 'Secret key: the one in GATEHOUSE_SECRET_KEY.',
+      `Publishable key: ${publishableKey(config)}`,
+      ...(publishableKeyUsable(config)
+        ? []
+        : [`  (its host has no dot, which @clerk/backend refuses: set GATEHOUSE_FRONTEND_URL to e.g. http://127.0.0.1:${config.frontendPort})`]),
+      ...(config.frontendOrigins.length === 0
+        ? ['  No GATEHOUSE_FRONTEND_ORIGINS: only pages on the Frontend API\'s own origin may use it from a browser.']
+        : []),
       '',
       'Try it:',
       `  curl -s ${base}/v1/users -H "Authorization: Bearer ${key}"`,
@@ -57,7 +70,7 @@ async function main() {
     // app.close stops accepting, waits for in-flight requests, then runs onClose (database).
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     try {
-      await app.close();
+      await Promise.all([app.close(), frontend.close()]);
       await emails?.stop();
       await deps.db.destroy();
       clearTimeout(force);

@@ -58,6 +58,8 @@ export interface UsersTable {
   last_active_at: number | null;
   mfa_enabled_at: number | null;
   mfa_disabled_at: number | null;
+  /** A TOTP secret being enrolled through the Frontend API (POST /v1/me/totp), sealed; migration 0018. */
+  totp_pending_secret: Generated<string | null>;
   created_at: number;
   updated_at: number;
 }
@@ -115,6 +117,9 @@ export type SessionStatus = 'active' | 'revoked' | 'ended' | 'expired' | 'remove
 
 export interface ClientsTable {
   id: string;
+  /** SHA-256 (hex) of the token that identifies the client to the Frontend API; null for Backend API clients. */
+  token_hash: Generated<string | null>;
+  last_active_session_id: Generated<string | null>;
   created_at: number;
   updated_at: number;
 }
@@ -128,8 +133,74 @@ export interface SessionsTable {
   last_active_at: number;
   expire_at: number;
   abandon_at: number;
+  /** When a second factor was verified for this session (migration 0018); null: none was. */
+  second_factor_verified_at: Generated<number | null>;
+  /** The request that created the session (Frontend API sign-ins); shown as its latest activity. */
+  client_ip: Generated<string | null>;
+  user_agent: Generated<string | null>;
   created_at: number;
   updated_at: number;
+}
+
+/** A one-time code (migration 0019): `key` names what it verifies. */
+export interface VerificationCodesTable {
+  key: string;
+  code_sealed: string;
+  attempts: Generated<number>;
+  expire_at: number;
+  created_at: number;
+}
+
+/** A verification as the Frontend API shows it, stored on the attempt it belongs to. Do not rename: wire names. */
+export interface VerificationState {
+  strategy: string;
+  status: 'unverified' | 'verified' | 'failed' | 'expired';
+  attempts: number | null;
+  expire_at: number | null;
+  /** email_code / reset_password_email_code: the address the code went to. */
+  email_address_id?: string;
+}
+
+export interface SignInsTable {
+  id: string;
+  client_id: string;
+  status: 'needs_identifier' | 'needs_first_factor' | 'needs_second_factor' | 'needs_new_password' | 'complete' | 'abandoned';
+  identifier: string | null;
+  user_id: string | null;
+  first_factor: JsonColumn<VerificationState> | null;
+  second_factor: JsonColumn<VerificationState> | null;
+  created_session_id: string | null;
+  abandon_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SignUpsTable {
+  id: string;
+  client_id: string;
+  status: 'missing_requirements' | 'complete' | 'abandoned';
+  email_address: string | null;
+  phone_number: string | null;
+  username: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  password_digest: string | null;
+  password_hasher: string | null;
+  unsafe_metadata: JsonColumn<JsonObject>;
+  legal_accepted_at: number | null;
+  email_verification: JsonColumn<VerificationState> | null;
+  created_user_id: string | null;
+  created_session_id: string | null;
+  abandon_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A fixed-window counter of one rate-limit rule for one IP (migration 0020). */
+export interface RateLimitsTable {
+  key: string;
+  window_start: number;
+  hits: number;
 }
 
 export interface SigningKeysTable {
@@ -163,6 +234,10 @@ export interface Database {
   email_addresses: EmailAddressesTable;
   phone_numbers: PhoneNumbersTable;
   web3_wallets: Web3WalletsTable;
+  sign_ins: SignInsTable;
+  sign_ups: SignUpsTable;
+  verification_codes: VerificationCodesTable;
+  rate_limits: RateLimitsTable;
   email_outbox: EmailOutboxTable;
 }
 
@@ -174,3 +249,6 @@ export type PhoneNumberRow = Selectable<PhoneNumbersTable>;
 export type Web3WalletRow = Selectable<Web3WalletsTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
+export type ClientRow = Selectable<ClientsTable>;
+export type SignInRow = Selectable<SignInsTable>;
+export type SignUpRow = Selectable<SignUpsTable>;

@@ -2,6 +2,22 @@ import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 
 /**
+ * A JSON body: empty parses as `{}`; `__proto__` and `constructor.prototype` keys are refused
+ * (prototype poisoning through metadata) with a 400, as is anything that is not JSON.
+ */
+export function jsonBodyParser(_request: unknown, body: string | Buffer, done: (error: Error | null, value?: unknown) => void): void {
+  const text = String(body);
+  if (text.trim() === '') return done(null, {});
+  try {
+    done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+  } catch (error) {
+    const bad = error as Error & { statusCode?: number };
+    bad.statusCode = 400;
+    done(bad, undefined);
+  }
+}
+
+/**
  * JSON in and out the way @clerk/backend needs it:
  * - it labels body-less calls (ban, lock, every DELETE…) `Content-Type: application/json` with an empty
  *   body, which Fastify's parser would refuse with a 400: an empty body parses as `{}`;
@@ -12,18 +28,7 @@ export function installJson(app: FastifyInstance): void {
   // JSON is the only body type the API takes. Fastify also parses text/plain by default, which would
   // turn a mislabelled body into a string and a confusing 422; without it, it is 415 unsupported_content_type.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, {});
-    try {
-      // Rejects __proto__ and constructor.prototype keys (prototype poisoning through metadata).
-      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
-    } catch (error) {
-      const bad = error as Error & { statusCode?: number };
-      bad.statusCode = 400;
-      done(bad, undefined);
-    }
-  });
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser);
 
   // A callback hook (every response passes through it): no promise per request.
   app.addHook('onSend', (_request, reply, payload, done) => {

@@ -13,6 +13,14 @@ export function installValidator(app: FastifyInstance): void {
 }
 
 /**
+ * Every part coerced, bodies included: for the Frontend API, whose bodies are form-encoded (all values
+ * arrive as text: `legal_accepted=true`, `expires_in_seconds=60`).
+ */
+export function installCoercingValidator(app: FastifyInstance): void {
+  app.setValidatorCompiler(({ schema }) => coercing.compile(schema));
+}
+
+/**
  * The validator Fastify uses for JSON bodies, for callers that get a body from elsewhere (the bulk
  * import reads users from a file): same Ajv, same options, so `validationError(validate.errors, 'body')`
  * gives exactly the HTTP layer's errors.

@@ -12,6 +12,7 @@ import {
   deleteIdentificationById,
   findIdentificationById,
   findIdentificationByIdForUpdate,
+  findIdentificationByValue as findIdentificationRowByValue,
   findIdentificationsByUserId,
   insertIdentifications,
   lockUserForIdentifications,
@@ -117,6 +118,11 @@ export async function addIdentification(deps: WriteDeps, kind: IdentificationKin
 
 function verificationNeeded(param: string): ClerkError {
   return new ClerkError('form_verification_needed', { meta: { param_name: param } });
+}
+
+/** The identification of this kind with this value (case-insensitive for emails), whoever owns it. */
+export async function findIdentificationByValue(deps: { db: Executor }, kind: IdentificationKind, value: string) {
+  return findIdentificationRowByValue(deps.db, kind, value);
 }
 
 export async function getIdentification(deps: Deps, kind: IdentificationKind, id: string): Promise<IdentificationRow> {

@@ -56,6 +56,17 @@ export async function findIdentificationById(
   return result.rows[0];
 }
 
+/**
+ * The identification with this value, through the same unique index that keeps values unique:
+ * case-insensitive for emails and wallets, exact for phone numbers.
+ */
+export async function findIdentificationByValue(db: Executor, kind: IdentificationKind, value: string) {
+  const { table, column } = names(kind);
+  const match = kind === 'phone_number' ? sql`${column} = ${value}` : sql`lower(${column}) = lower(${value})`;
+  const result = await sql<IdentificationRow>`select *, ${column} as value from ${table} where ${match}`.execute(db);
+  return result.rows[0];
+}
+
 /** Locks the row for the rest of the transaction, so concurrent primary changes serialise. */
 export async function findIdentificationByIdForUpdate(db: Executor, kind: IdentificationKind, id: string) {
   const { table, column } = names(kind);

@@ -34,24 +34,41 @@ const SessionSettings = Type.Object(
   },
   { additionalProperties: false },
 );
+const Mode = Type.Union([Type.Literal('off'), Type.Literal('optional'), Type.Literal('required')]);
+const AuthSettings = Type.Object(
+  {
+    application_name: Type.String({ minLength: 1, maxLength: 256 }),
+    username: Mode,
+    names: Mode,
+    email_code_sign_in: Type.Boolean(),
+    sign_up_mode: Type.Union([Type.Literal('public'), Type.Literal('restricted')]),
+    legal_consent_enabled: Type.Boolean(),
+    totp: Type.Boolean(),
+    backup_code: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
 const SettingsSchema = Type.Object({
   object: Type.Literal('gatehouse_settings'),
   password_settings: PasswordSettings,
   lockout: LockoutSettings,
   sessions: SessionSettings,
+  auth: AuthSettings,
 });
 const SettingsBody = Type.Object(
   {
     password_settings: Type.Optional(Type.Partial(PasswordSettings)),
     lockout: Type.Optional(Type.Partial(LockoutSettings)),
     sessions: Type.Optional(Type.Partial(SessionSettings)),
+    auth: Type.Optional(Type.Partial(AuthSettings)),
   },
   { additionalProperties: false },
 );
 
 /**
  * GET/PATCH /v1/gatehouse/settings: a Gatehouse extension (Clerk keeps these in its dashboard). The
- * password policy and lockout rules, changeable at run time.
+ * password policy, lockout rules, session lifetimes and how end users sign in and sign up through the
+ * Frontend API (`auth`), changeable at run time.
  */
 export async function instanceRoutes(app: FastifyTypebox, deps: Deps) {
   app.get('/gatehouse/settings', {

@@ -17,30 +17,66 @@ export interface SessionSettings {
   token_lifetime: number;
 }
 
+/**
+ * How end users sign in and sign up through the Frontend API (what Clerk's dashboard calls "User &
+ * authentication"); GET /v1/environment reports it to clerk-js. Email address and password are always
+ * on: they are what Gatehouse can verify and deliver. There is no SMS, so phone numbers are off.
+ */
+export interface AuthSettings {
+  /** The name clerk-js shows ("Sign in to <application_name>"). */
+  application_name: string;
+  /** Whether sign-up asks for a username, and whether it must. A username is then also a sign-in identifier. */
+  username: 'off' | 'optional' | 'required';
+  /** Whether sign-up asks for first and last name. */
+  names: 'off' | 'optional' | 'required';
+  /** Sign in with a code sent by email, instead of the password. */
+  email_code_sign_in: boolean;
+  /** `restricted`: the Frontend API creates no users (the Backend API still does). */
+  sign_up_mode: 'public' | 'restricted';
+  /** Sign-up requires `legal_accepted=true` (terms and privacy policy). */
+  legal_consent_enabled: boolean;
+  /** Second factors users may enrol in through /v1/me and use at sign-in. */
+  totp: boolean;
+  backup_code: boolean;
+}
+
 /** Instance settings a Gatehouse admin can change at run time (a Gatehouse extension of Clerk's API). */
 export interface InstanceSettings {
   password_settings: PasswordPolicy;
   lockout: LockoutSettings;
   sessions: SessionSettings;
+  auth: AuthSettings;
 }
 
 export const defaultSettings: InstanceSettings = {
   password_settings: { ...defaultPasswordPolicy },
   lockout: { max_attempts: 10, lockout_duration: 3600 },
   sessions: { max_lifetime: 7 * 24 * 3600, token_lifetime: 60 },
+  auth: {
+    application_name: 'Gatehouse',
+    username: 'off',
+    names: 'off',
+    email_code_sign_in: true,
+    sign_up_mode: 'public',
+    legal_consent_enabled: false,
+    totp: true,
+    backup_code: true,
+  },
 };
 
 /** The settings stored in the database, over the defaults (a setting never stored keeps its default). */
 export async function readSettings(db: Executor): Promise<InstanceSettings> {
-  const [password, lockout, sessions] = await Promise.all([
+  const [password, lockout, sessions, auth] = await Promise.all([
     findSetting(db, 'password_settings'),
     findSetting(db, 'lockout'),
     findSetting(db, 'sessions'),
+    findSetting(db, 'auth'),
   ]);
   return {
     password_settings: { ...defaultSettings.password_settings, ...((password as object | undefined) ?? {}) },
     lockout: { ...defaultSettings.lockout, ...((lockout as object | undefined) ?? {}) },
     sessions: { ...defaultSettings.sessions, ...((sessions as object | undefined) ?? {}) },
+    auth: { ...defaultSettings.auth, ...((auth as object | undefined) ?? {}) },
   };
 }
 
@@ -48,6 +84,7 @@ export interface SettingsPatch {
   password_settings?: Partial<PasswordPolicy>;
   lockout?: Partial<LockoutSettings>;
   sessions?: Partial<SessionSettings>;
+  auth?: Partial<AuthSettings>;
 }
 
 /** Validates and stores a settings change (PATCH /v1/gatehouse/settings); returns the result. */
@@ -60,10 +97,12 @@ export async function writeSettings(db: Executor, patch: SettingsPatch): Promise
     password_settings: { ...current.password_settings, ...patch.password_settings },
     lockout: { ...current.lockout, ...patch.lockout },
     sessions: { ...current.sessions, ...patch.sessions },
+    auth: { ...current.auth, ...patch.auth },
   };
   if (patch.password_settings) await upsertSetting(db, 'password_settings', next.password_settings);
   if (patch.lockout) await upsertSetting(db, 'lockout', next.lockout);
   if (patch.sessions) await upsertSetting(db, 'sessions', next.sessions);
+  if (patch.auth) await upsertSetting(db, 'auth', next.auth);
   return next;
 }
 

@@ -48,7 +48,7 @@ export function ksuid(nowMs: number = Date.now()): string {
  * Clerk's id prefixes: `user_`, `idn_` (email, phone and wallet identifications), `sess_`, `ins_`, `ema_`
  * (emails)… `evt_`: outbox events. Svix's: `app_`, `ep_` (endpoints), `msg_`, `atmpt_` (attempts), `qtask_`.
  */
-export type IdPrefix = 'user' | 'idn' | 'ins' | 'sk' | 'sess' | 'client' | 'jwk' | 'evt' | 'ema' | 'app' | 'ep' | 'msg' | 'atmpt' | 'qtask';
+export type IdPrefix = 'user' | 'idn' | 'ins' | 'sk' | 'sess' | 'client' | 'jwk' | 'evt' | 'ema' | 'app' | 'ep' | 'msg' | 'atmpt' | 'qtask' | 'sia' | 'sua';
 
 export function newId(prefix: IdPrefix, nowMs?: number): string {
   return `${prefix}_${ksuid(nowMs)}`;

@@ -57,17 +57,20 @@ function userNotFound(userId: string) {
 /**
  * POST /v1/users/{id}/verify_totp: a 6-digit TOTP code (±1 step of skew, never twice for the same
  * step) or one of the user's backup codes (used up by verifying it). Failures count towards lockout.
+ * `only` restricts it to one kind (the Frontend API's second factor names its strategy): a backup code
+ * is then never used up by a `totp` attempt.
  */
-export async function verifyTotpOrBackupCode(deps: MfaDeps, userId: string, rawCode: string): Promise<CodeType> {
+export async function verifyTotpOrBackupCode(deps: MfaDeps, userId: string, rawCode: string, only?: CodeType): Promise<CodeType> {
   const user = await findMfaCredentials(deps.db, userId);
   if (!user) throw userNotFound(userId);
   assertNotLocked(user, deps.clock.now());
-  const backupCodes = user.backup_codes ?? [];
-  if (user.totp_secret === null && backupCodes.length === 0) throw new ClerkError('totp_disabled');
+  const totpSecret = only === 'backup_code' ? null : user.totp_secret;
+  const backupCodes = only === 'totp' ? [] : (user.backup_codes ?? []);
+  if (totpSecret === null && backupCodes.length === 0) throw new ClerkError('totp_disabled');
   const code = rawCode.replace(/\s+/g, '');
   if (backupCodes.length === 0 && code.length !== 6) throw paramError('totp_invalid_length', 'code');
 
-  const type = await matchCode(deps, user, code, backupCodes);
+  const type = await matchCode(deps, { ...user, totp_secret: totpSecret }, code, backupCodes);
   if (!type) {
     const { lockout } = await readSettings(deps.db);
     await recordFailedVerification(deps.db, userId, lockout, deps.clock.now());

@@ -83,3 +83,44 @@ export async function stampMfaDisabledIfNone(db: Executor, userId: string, nowMs
     where id = ${userId} and totp_secret is null and backup_codes is null
       and not exists (select 1 from phone_numbers p where p.user_id = users.id and p.reserved_for_second_factor)`.execute(db);
 }
+
+/** What enrolling in TOTP and regenerating backup codes need from the user row (locked). */
+export async function findEnrollmentState(db: Executor, userId: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'totp_secret', 'totp_pending_secret', 'backup_codes', 'mfa_enabled_at'])
+    .where('id', '=', userId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** Keeps a TOTP secret being enrolled (sealed), replacing an earlier unfinished one; null drops it. */
+export async function setPendingTotpSecret(db: Executor, userId: string, sealed: string | null): Promise<void> {
+  await db.updateTable('users').set({ totp_pending_secret: sealed }).where('id', '=', userId).execute();
+}
+
+/**
+ * The pending secret becomes the user's TOTP secret, with `step` already used (the code that confirmed
+ * it cannot be replayed at sign-in). Only if the pending secret is still `sealed`.
+ */
+export async function activatePendingTotp(db: Executor, userId: string, sealed: string, step: number, nowMs: number): Promise<boolean> {
+  const result = await sql`
+    update users set
+      totp_secret = totp_pending_secret,
+      totp_pending_secret = null,
+      totp_last_used_step = ${step},
+      mfa_enabled_at = case when totp_secret is null and backup_codes is null then ${nowMs}::bigint else mfa_enabled_at end,
+      updated_at = ${nowMs}
+    where id = ${userId} and totp_pending_secret = ${sealed}`.execute(db);
+  return (result.numAffectedRows ?? 0n) > 0n;
+}
+
+/** Replaces the user's backup codes with these digests. */
+export async function replaceBackupCodes(db: Executor, userId: string, digests: string[], nowMs: number): Promise<void> {
+  await sql`
+    update users set
+      mfa_enabled_at = case when totp_secret is null and backup_codes is null then ${nowMs}::bigint else mfa_enabled_at end,
+      backup_codes = ${JSON.stringify(digests)}::jsonb,
+      updated_at = ${nowMs}
+    where id = ${userId}`.execute(db);
+}

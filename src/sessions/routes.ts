@@ -57,7 +57,7 @@ export async function sessionsRoutes(app: FastifyTypebox, deps: Deps) {
     schema: { params: SessionParams, body: CreateTokenBody, response: { 200: TokenSchema, ...errorResponses } },
     handler: async (request) => ({
       object: 'token' as const,
-      jwt: await createSessionToken(forRequest(deps, request), request.params.session_id, request.body.expires_in_seconds),
+      jwt: await createSessionToken(forRequest(deps, request), request.params.session_id, { expiresInSeconds: request.body.expires_in_seconds }),
     }),
   });
 }

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.js';
+import { clientChanged, createClient } from '../clients/service.js';
 import type { Executor } from '../db/database.js';
 import type { SessionRow } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
@@ -13,9 +14,9 @@ import { serializeSession } from './serialize.js';
 import { effectiveStatus } from './status.js';
 import {
   countSessions,
+  findLatestActiveSessionId,
   findSessionById,
   findUserSignInState,
-  insertClient,
   insertSession,
   listSessions as listSessionRows,
   touchSessionActivity,
@@ -29,6 +30,8 @@ type SessionDeps = Pick<Deps, 'secretBox' | 'config'> & UserEventDeps;
 /** A session not used for 30 days is abandoned, whatever its lifetime (unsourced: Clerk does not document it). */
 const ABANDON_AFTER_MS = 30 * 24 * 3600 * 1000;
 const DAY_MS = 24 * 3600 * 1000;
+
+export { effectiveStatus } from './status.js';
 
 export type SessionChange = 'session.created' | 'session.revoked' | 'session.ended' | 'session.removed';
 
@@ -46,12 +49,67 @@ async function sessionsChanged(deps: UserEventDeps, change: SessionChange, sessi
   );
 }
 
+/**
+ * Clerk's `fva`: minutes since the first factor and since the second factor were verified in this
+ * session (-1: no second factor was).
+ */
+export function factorVerificationAge(session: SessionRow, nowMs: number): [number, number] {
+  const minutes = (since: number) => Math.max(0, Math.floor((nowMs - since) / 60_000));
+  return [minutes(session.created_at), session.second_factor_verified_at === null ? -1 : minutes(session.second_factor_verified_at)];
+}
+
 function sessionNotFound(id: string, long_message = `No session was found with id ${id}`) {
   return new ClerkError('resource_not_found', { message: 'Session not found', long_message });
 }
 
 /** Clerk's last_active_at on a user has day precision (midnight UTC). */
 const dayOf = (ms: number) => ms - (ms % DAY_MS);
+
+/** Who a new session is for, on which client, and how it was signed in. */
+export interface NewSession {
+  userId: string;
+  clientId: string;
+  /** A second factor (TOTP, backup code) was verified in this sign-in: `fva` counts from now. */
+  secondFactorVerified?: boolean;
+  /** The request that signed in, kept as the session's latest activity. */
+  clientIp?: string | null;
+  userAgent?: string | null;
+}
+
+/**
+ * Opens an active session in the caller's transaction. The user's row is locked while the session is
+ * written: a concurrent ban or lock either commits first (and is seen here) or waits for this session
+ * (and then revokes it). Checked outside the transaction, a ban could slip in between and leave a
+ * banned user with an active session.
+ */
+async function openSession(deps: SessionDeps & { db: Executor }, input: NewSession): Promise<SessionRow> {
+  const { sessions: settings } = await readSettings(deps.db);
+  const user = await findUserSignInState(deps.db, input.userId);
+  if (!user) throw new ClerkError('resource_not_found', { long_message: `No user was found with id ${input.userId}` });
+  if (user.banned) throw new ClerkError('user_banned');
+  const now = deps.clock.now();
+  assertNotLocked(user, now);
+  const expireAt = now + settings.max_lifetime * 1000;
+  const row: SessionRow = {
+    id: newId('sess', now),
+    user_id: input.userId,
+    client_id: input.clientId,
+    status: 'active',
+    last_active_at: now,
+    expire_at: expireAt,
+    abandon_at: Math.max(expireAt, now + ABANDON_AFTER_MS),
+    second_factor_verified_at: input.secondFactorVerified ? now : null,
+    client_ip: input.clientIp ?? null,
+    user_agent: input.userAgent ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+  await insertSession(deps.db, row);
+  await touchUserSignIn(deps.db, input.userId, now, dayOf(now));
+  await clientChanged(deps, input.clientId, row.id);
+  await sessionsChanged(deps, 'session.created', [row]);
+  return row;
+}
 
 /**
  * POST /v1/sessions: an active session for a user, on a new client. Clerk allows it only on
@@ -61,34 +119,19 @@ export async function createSession(deps: SessionDeps, userId: string, keyEnviro
   if (keyEnvironment !== 'test') {
     throw new ClerkError('request_invalid_for_environment', { long_message: 'Request only valid for development instances.' });
   }
-  const { sessions: settings } = await readSettings(deps.db);
-  // The user's row is locked while the session is written: a concurrent ban or lock either commits
-  // first (and is seen here) or waits for this session (and then revokes it). Checked outside the
-  // transaction, a ban could slip in between and leave a banned user with an active session.
   return inTransaction(deps.db, async (db) => {
-    const user = await findUserSignInState(db, userId);
-    if (!user) throw new ClerkError('resource_not_found', { long_message: `No user was found with id ${userId}` });
-    if (user.banned) throw new ClerkError('user_banned');
-    const now = deps.clock.now();
-    assertNotLocked(user, now);
-    const expireAt = now + settings.max_lifetime * 1000;
-    const row: SessionRow = {
-      id: newId('sess', now),
-      user_id: userId,
-      client_id: newId('client', now),
-      status: 'active',
-      last_active_at: now,
-      expire_at: expireAt,
-      abandon_at: Math.max(expireAt, now + ABANDON_AFTER_MS),
-      created_at: now,
-      updated_at: now,
-    };
-    await insertClient(db, { id: row.client_id, created_at: now });
-    await insertSession(db, row);
-    await touchUserSignIn(db, userId, now, dayOf(now));
-    await sessionsChanged({ ...deps, db }, 'session.created', [row]);
-    return row;
+    const { client } = await createClient({ db, clock: deps.clock }, { withToken: false });
+    return openSession({ ...deps, db }, { userId, clientId: client.id });
   });
+}
+
+/**
+ * A completed Frontend API sign-in or sign-up: a session on the browser's client, which becomes the
+ * client's last active session. Runs in the caller's transaction when there is one, so the attempt and
+ * its session commit together.
+ */
+export async function createClientSession(deps: SessionDeps, input: NewSession): Promise<SessionRow> {
+  return inTransaction(deps.db, (db) => openSession({ ...deps, db }, input));
 }
 
 export async function getSession(deps: { db: Executor }, id: string): Promise<SessionRow> {
@@ -106,7 +149,7 @@ export interface SessionListQuery extends SessionFilters {
 /** GET /v1/sessions: newest first; with paginated=true also the total count. */
 export async function listSessions(deps: Pick<Deps, 'db' | 'clock'>, q: SessionListQuery) {
   const now = deps.clock.now();
-  const filters: SessionFilters = { userId: q.userId, clientId: q.clientId, status: q.status };
+  const filters: SessionFilters = { userId: q.userId, clientId: q.clientId, status: q.status, statuses: q.statuses };
   const [rows, total] = await Promise.all([
     listSessionRows(deps.db, filters, now, q.limit, q.offset),
     q.paginated ? countSessions(deps.db, filters, now) : Promise.resolve(undefined),
@@ -118,16 +161,72 @@ export async function listSessions(deps: Pick<Deps, 'db' | 'clock'>, q: SessionL
 export async function revokeSession(deps: SessionDeps, id: string): Promise<SessionRow> {
   return inTransaction(deps.db, async (db) => {
     const revoked = await updateActiveSessions(db, { id }, 'revoked', deps.clock.now());
+    for (const session of revoked) await refreshLastActive({ ...deps, db }, session.client_id);
     await sessionsChanged({ ...deps, db }, 'session.revoked', revoked);
     return revoked[0] ?? getSession({ db }, id);
   });
 }
 
-/** Revokes every active session of a user (ban, password change with sign_out_of_other_sessions). */
-export async function revokeUserSessions(deps: UserEventDeps, userId: string) {
+/**
+ * Revokes every active session of a user (ban, password change with sign_out_of_other_sessions), or all
+ * but `exceptSessionId` (the session that changed its own password through /v1/me).
+ */
+export async function revokeUserSessions(deps: UserEventDeps, userId: string, options: { exceptSessionId?: string } = {}) {
   await inTransaction(deps.db, async (db) => {
-    const revoked = await updateActiveSessions(db, { userId }, 'revoked', deps.clock.now());
+    const revoked = await updateActiveSessions(db, { userId, exceptId: options.exceptSessionId }, 'revoked', deps.clock.now());
+    for (const clientId of new Set(revoked.map((s) => s.client_id))) await refreshLastActive({ ...deps, db }, clientId);
     await sessionsChanged({ ...deps, db }, 'session.revoked', revoked);
+  });
+}
+
+/** The client's last active session becomes its most recently active one still active (or none). */
+async function refreshLastActive(deps: { db: Executor; clock: Deps['clock'] }, clientId: string) {
+  const latest = await findLatestActiveSessionId(deps.db, clientId, deps.clock.now());
+  await clientChanged(deps, clientId, latest ?? null);
+}
+
+/** A session of this client, or 404 as Clerk answers for a session the client does not hold. */
+async function clientSession(deps: { db: Executor }, clientId: string, sessionId: string): Promise<SessionRow> {
+  const session = await findSessionById(deps.db, sessionId);
+  if (!session || session.client_id !== clientId) throw sessionNotFound(sessionId);
+  return session;
+}
+
+/**
+ * POST /v1/client/sessions/{id}/touch (Frontend API): the session is in use; it becomes the client's
+ * last active session. Only an active session can be touched.
+ */
+export async function touchClientSession(deps: SessionDeps, clientId: string, sessionId: string): Promise<SessionRow> {
+  return inTransaction(deps.db, async (db) => {
+    const session = await clientSession({ db }, clientId, sessionId);
+    const now = deps.clock.now();
+    if (effectiveStatus(session, now) !== 'active') throw sessionNotFound(sessionId, `No active session was found with id ${sessionId}`);
+    await touchSessionActivity(db, session, now, dayOf(now));
+    await clientChanged({ db, clock: deps.clock }, clientId, sessionId);
+    return (await findSessionById(db, sessionId))!;
+  });
+}
+
+/**
+ * Signs a client out of one session (Frontend API): `ended` keeps it on the client (Session.end),
+ * `removed` takes it off (Session.remove). A session no longer active is returned as it is.
+ */
+export async function endClientSession(deps: SessionDeps, clientId: string, sessionId: string, how: 'ended' | 'removed'): Promise<SessionRow> {
+  return inTransaction(deps.db, async (db) => {
+    await clientSession({ db }, clientId, sessionId);
+    const changed = await updateActiveSessions(db, { id: sessionId }, how, deps.clock.now());
+    await refreshLastActive({ db, clock: deps.clock }, clientId);
+    await sessionsChanged({ ...deps, db }, how === 'ended' ? 'session.ended' : 'session.removed', changed);
+    return changed[0] ?? (await findSessionById(db, sessionId))!;
+  });
+}
+
+/** Signs a client out of every session: DELETE /v1/client/sessions (`removed`) and DELETE /v1/client (`ended`). */
+export async function endClientSessions(deps: SessionDeps, clientId: string, how: 'ended' | 'removed'): Promise<void> {
+  await inTransaction(deps.db, async (db) => {
+    const changed = await updateActiveSessions(db, { clientId }, how, deps.clock.now());
+    await clientChanged({ db, clock: deps.clock }, clientId, null);
+    await sessionsChanged({ ...deps, db }, how === 'ended' ? 'session.ended' : 'session.removed', changed);
   });
 }
 
@@ -142,20 +241,29 @@ export async function removeUserSessions(deps: UserEventDeps, userId: string) {
   });
 }
 
+export interface TokenOptions {
+  expiresInSeconds?: number | null | undefined;
+  /** Frontend API: only the client that holds the session may mint its tokens. */
+  clientId?: string;
+  /** Frontend API: the `azp` claim, the origin the token was minted for. */
+  authorizedParty?: string | undefined;
+}
+
 /**
- * POST /v1/sessions/{id}/tokens: a session JWT with Clerk's claims, signed RS256 by the instance's
- * current key. Only an active, unexpired session gets one; minting counts as session activity.
+ * POST /v1/sessions/{id}/tokens (Backend API) and POST /v1/client/sessions/{id}/tokens (Frontend API,
+ * with `clientId` and `authorizedParty`): a session JWT with Clerk's claims, signed RS256 by the
+ * instance's current key. Only an active, unexpired session gets one; minting counts as session activity.
  */
-export async function createSessionToken(deps: SessionDeps, id: string, expiresInSeconds: number | null | undefined) {
-  const session = await getSession(deps, id);
+export async function createSessionToken(deps: SessionDeps, id: string, options: TokenOptions = {}) {
+  const session = options.clientId === undefined ? await getSession(deps, id) : await clientSession(deps, options.clientId, id);
   const now = deps.clock.now();
   if (effectiveStatus(session, now) !== 'active') throw sessionNotFound(id, `No active session was found with id ${id}`);
-  const lifetime = expiresInSeconds ?? (await readSettings(deps.db)).sessions.token_lifetime;
+  const lifetime = options.expiresInSeconds ?? (await readSettings(deps.db)).sessions.token_lifetime;
   const iat = Math.floor(now / 1000);
   const claims = {
+    ...(options.authorizedParty ? { azp: options.authorizedParty } : {}),
     exp: iat + lifetime,
-    // Minutes since the first factor was verified, and -1: no second factor in this session.
-    fva: [Math.floor((now - session.created_at) / 60_000), -1],
+    fva: factorVerificationAge(session, now),
     iat,
     iss: deps.config.issuer,
     // Clerk backdates nbf by 10 s to absorb clock skew between servers.

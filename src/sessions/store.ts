@@ -2,12 +2,21 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { SessionRow, SessionStatus } from '../db/schema.js';
 
-export async function insertClient(db: Executor, row: { id: string; created_at: number }) {
-  await db.insertInto('clients').values({ ...row, updated_at: row.created_at }).execute();
-}
-
 export async function insertSession(db: Executor, row: SessionRow) {
   await db.insertInto('sessions').values(row).execute();
+}
+
+/** The client's most recently active session still active now, if any. */
+export async function findLatestActiveSessionId(db: Executor, clientId: string, nowMs: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('sessions')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .where(statusCondition('active', nowMs))
+    .orderBy('last_active_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row?.id;
 }
 
 export async function findSessionById(db: Executor, id: string): Promise<SessionRow | undefined> {
@@ -46,7 +55,7 @@ export async function touchSessionActivity(db: Executor, session: SessionRow, no
  */
 export async function updateActiveSessions(
   db: Executor,
-  where: { id?: string; userId?: string },
+  where: { id?: string; userId?: string; clientId?: string; exceptId?: string },
   status: SessionStatus,
   nowMs: number,
 ): Promise<SessionRow[]> {
@@ -58,6 +67,8 @@ export async function updateActiveSessions(
     .where('abandon_at', '>', nowMs);
   if (where.id !== undefined) q = q.where('id', '=', where.id);
   if (where.userId !== undefined) q = q.where('user_id', '=', where.userId);
+  if (where.clientId !== undefined) q = q.where('client_id', '=', where.clientId);
+  if (where.exceptId !== undefined) q = q.where('id', '<>', where.exceptId);
   return q.returningAll().execute();
 }
 
@@ -65,6 +76,8 @@ export interface SessionFilters {
   userId?: string;
   clientId?: string;
   status?: SessionStatus;
+  /** Any of these effective statuses (the Frontend API's client shows active and ended sessions). */
+  statuses?: SessionStatus[];
 }
 
 /** Sessions whose effective status (see effectiveStatus in status.ts) is the one asked for. */
@@ -86,6 +99,10 @@ function filtered(db: Executor, f: SessionFilters, nowMs: number) {
   if (f.userId !== undefined) q = q.where('user_id', '=', f.userId);
   if (f.clientId !== undefined) q = q.where('client_id', '=', f.clientId);
   if (f.status !== undefined) q = q.where(statusCondition(f.status, nowMs));
+  if (f.statuses !== undefined) {
+    const any = f.statuses.map((status) => statusCondition(status, nowMs));
+    q = q.where(any.length === 0 ? sql<boolean>`false` : sql<boolean>`(${sql.join(any, sql` or `)})`);
+  }
   return q;
 }
 

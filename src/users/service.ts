@@ -26,7 +26,9 @@ import { recordUserDeleted, recordUserEvents, type UserEventDeps } from './event
 import {
   deleteUserById,
   findFullUserById,
+  findFullUsersByIds,
   findUserByIdForUpdate,
+  findUserIdByUsername as findUserIdByUsernameRow,
   updateUserById,
   type FullUserRow,
 } from './store.js';
@@ -48,6 +50,16 @@ const METADATA_FIELDS = ['public_metadata', 'private_metadata', 'unsafe_metadata
 async function passwordFields(deps: Pick<Deps, 'hibp'> & { db: Executor }, input: Parameters<typeof preparePassword>[0]) {
   const { password_settings } = await readSettings(deps.db);
   return preparePassword(input, { policy: password_settings, isPwnedOnline: deps.hibp });
+}
+
+/** Several whole users in one query, in no particular order; ids that match nothing are left out. */
+export async function getUsers(deps: { db: Executor }, ids: string[]): Promise<FullUserRow[]> {
+  return findFullUsersByIds(deps.db, [...new Set(ids)]);
+}
+
+/** The id of the user with this username (case-insensitive), if any. */
+export async function findUserIdByUsername(deps: { db: Executor }, username: string): Promise<string | undefined> {
+  return findUserIdByUsernameRow(deps.db, username);
 }
 
 export async function getUser(deps: { db: Executor }, id: string): Promise<FullUserRow> {

@@ -90,6 +90,16 @@ export async function findFullUsersByIds(db: Executor, ids: string[]): Promise<F
   return (await selectFullUsers(db).where('users.id', '=', sql<string>`any(${ids}::text[])`).execute()) as FullUserRow[];
 }
 
+/** The id of the user with this username, case-insensitive (the unique index is on lower(username)). */
+export async function findUserIdByUsername(db: Executor, username: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
+    .executeTakeFirst();
+  return row?.id;
+}
+
 /** The user's own row, locked for the rest of the transaction. */
 export async function findUserByIdForUpdate(db: Executor, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();

@@ -5,6 +5,9 @@ import * as m0003 from './0003_sessions.js';
 import * as m0005 from './0005_search_indexes.js';
 import * as m0006 from './0006_events.js';
 import * as m0007 from './0007_email_outbox.js';
+import * as m0018 from './0018_frontend_clients.js';
+import * as m0019 from './0019_verification_codes.js';
+import * as m0020 from './0020_rate_limits.js';
 
 /**
  * Forward-only migrations, in order. A migration that has shipped is never edited: add a new file
@@ -17,4 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0005_search_indexes': m0005,
   '0006_events': m0006,
   '0007_email_outbox': m0007,
+  '0018_frontend_clients': m0018,
+  '0019_verification_codes': m0019,
+  '0020_rate_limits': m0020,
 };

@@ -1,0 +1,56 @@
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Deps } from '../deps.js';
+import { installErrorHandler } from '../http/errors.js';
+import type { FastifyTypebox } from '../http/fastify.js';
+import { installCoercingValidator } from '../http/validator.js';
+import { clientRoutes } from './client/routes.js';
+import { installClientIdentity } from './client/identity.js';
+import { environmentRoutes } from './environment/routes.js';
+import { meRoutes } from './me/routes.js';
+import { installFrontendBodies } from './plumbing/body.js';
+import { installCors } from './plumbing/cors.js';
+import { overrideMethod } from './plumbing/method-override.js';
+import { clientSessionsRoutes } from './sessions/routes.js';
+import { signInRoutes } from './sign-in/routes.js';
+import { signUpRoutes } from './sign-up/routes.js';
+
+/**
+ * The Frontend API: what clerk-js and Clerk's native SDKs call from end users' browsers and apps, on its
+ * own listener (GATEHOUSE_FRONTEND_PORT) so the Backend API's port can stay private. Its own plumbing
+ * (form bodies, `_method`, credentialed CORS, the client cookie), the same services as the Backend API.
+ * Registered by name, so this file reads as the Frontend API's table of contents.
+ */
+export async function buildFrontendApp(deps: Deps, options: FastifyServerOptions = {}) {
+  const app = Fastify({
+    // clerk-js puts a trailing slash on some paths (`/me/email_addresses/`, `/me/backup_codes/`).
+    routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
+    bodyLimit: 1024 * 1024,
+    rewriteUrl: overrideMethod,
+    ...options,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installFrontendBodies(app);
+  installCoercingValidator(app);
+  installErrorHandler(app);
+  await app.register(cookie);
+  await installCors(app, deps.config);
+  installClientIdentity(app, { secureCookies: deps.config.frontendUrl.startsWith('https:') });
+
+  app.get('/v1/health', async () => ({ status: 'pass' }));
+
+  await app.register(
+    async (v1) => {
+      const api = v1 as unknown as FastifyTypebox;
+      await environmentRoutes(api, deps);
+      await clientRoutes(api, deps);
+      await clientSessionsRoutes(api, deps);
+      await signInRoutes(api, deps);
+      await signUpRoutes(api, deps);
+      await meRoutes(api, deps);
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}

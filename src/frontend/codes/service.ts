@@ -1,0 +1,58 @@
+import { randomInt } from 'node:crypto';
+import type { Executor } from '../../db/database.js';
+import type { Clock } from '../../lib/clock.js';
+import { safeEqual } from '../../lib/constant-time.js';
+import type { SecretBox } from '../../lib/secret-box.js';
+import { consumeCode, deleteCode, findCode, takeAttempt, upsertCode } from './store.js';
+
+// Six-digit one-time codes sent by email. A code lives 10 minutes and allows 5 attempts, after which the
+// verification has failed and a new code must be prepared (both unsourced: best guesses, Clerk documents
+// neither number). Codes are sealed at rest and compared in constant time; using one deletes it.
+
+export const CODE_TTL_MS = 10 * 60_000;
+export const CODE_MAX_ATTEMPTS = 5;
+
+type CodeDeps = { db: Executor; clock: Clock; secretBox: SecretBox };
+
+export interface IssuedCode {
+  code: string;
+  expireAt: number;
+}
+
+/** A fresh code for `key` (replacing any earlier one). The caller sends it. */
+export async function issueCode(deps: CodeDeps, key: string): Promise<IssuedCode> {
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const now = deps.clock.now();
+  const expireAt = now + CODE_TTL_MS;
+  await upsertCode(deps.db, { key, code_sealed: deps.secretBox.seal(code), expire_at: expireAt, created_at: now });
+  return { code, expireAt };
+}
+
+export type CodeOutcome =
+  /** Correct: the code is used up. */
+  | { result: 'verified'; attempts: number }
+  /** Wrong; `attempts` made so far. */
+  | { result: 'incorrect'; attempts: number }
+  /** No attempts left. */
+  | { result: 'failed'; attempts: number }
+  | { result: 'expired'; attempts: number }
+  /** No code was prepared (or it was already used). */
+  | { result: 'missing'; attempts: number };
+
+/** Checks `code` against the code stored for `key`, counting the attempt. */
+export async function checkCode(deps: CodeDeps, key: string, code: string): Promise<CodeOutcome> {
+  const row = await findCode(deps.db, key);
+  if (!row) return { result: 'missing', attempts: 0 };
+  if (row.expire_at <= deps.clock.now()) return { result: 'expired', attempts: row.attempts };
+  const attempts = await takeAttempt(deps.db, key, CODE_MAX_ATTEMPTS);
+  if (attempts === undefined) return { result: 'failed', attempts: CODE_MAX_ATTEMPTS };
+  if (safeEqual(deps.secretBox.open(row.code_sealed), code.trim())) {
+    return (await consumeCode(deps.db, key, row.code_sealed)) ? { result: 'verified', attempts } : { result: 'missing', attempts };
+  }
+  return { result: attempts >= CODE_MAX_ATTEMPTS ? 'failed' : 'incorrect', attempts };
+}
+
+/** Forgets any code for `key` (the attempt it belonged to moved on). */
+export async function discardCode(deps: { db: Executor }, key: string): Promise<void> {
+  await deleteCode(deps.db, key);
+}

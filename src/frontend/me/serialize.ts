@@ -1,0 +1,36 @@
+import type { FullUserRow } from '../../users/store.js';
+import { serializeUser, type UserViewContext } from '../../users/serialize.js';
+
+// The user as the Frontend API shows it to the user themself: the Backend API's User JSON without
+// `private_metadata` (which only the app's backend may read), with the user's organization memberships.
+
+/**
+ * Organization memberships of the user, as the Frontend API embeds them. None until organizations
+ * exist (the organizations feature fills this in).
+ */
+function organizationMemberships(_row: FullUserRow): unknown[] {
+  return [];
+}
+
+export function serializeFrontendUser(row: FullUserRow, ctx: UserViewContext) {
+  const { private_metadata: _hidden, ...user } = serializeUser(row, ctx);
+  return { ...user, organization_memberships: organizationMemberships(row) };
+}
+
+export type FrontendUserJson = ReturnType<typeof serializeFrontendUser>;
+
+/** What a session shows about its user to anyone holding the client (Clerk's PublicUserData). */
+export function publicUserData(row: FullUserRow, ctx: UserViewContext) {
+  const user = serializeUser(row, ctx);
+  const primaryEmail = row.email_addresses.find((e) => e.id === row.primary_email_address_id)?.email_address;
+  const primaryPhone = row.phone_numbers.find((p) => p.id === row.primary_phone_number_id)?.phone_number;
+  return {
+    first_name: row.first_name,
+    last_name: row.last_name,
+    image_url: user.image_url,
+    has_image: user.has_image,
+    identifier: primaryEmail ?? row.username ?? primaryPhone ?? '',
+    profile_image_url: user.profile_image_url,
+    user_id: row.id,
+  };
+}
