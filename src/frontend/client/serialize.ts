@@ -16,8 +16,8 @@ const ENDED_SESSIONS_SHOWN = 10;
 
 /**
  * Session → Clerk's Frontend API Session JSON: the Backend API's fields plus the user, their public data
- * and `factor_verification_age`. `last_active_token` is null: clerk-js then asks for a token, minted for
- * the origin that asks (azp). Do not rename the JSON fields.
+ * and `factor_verification_age`. `last_active_token` is filled in by the envelope (client/envelope.ts),
+ * which knows the origin that asks (azp). Do not rename the JSON fields.
  */
 export function serializeClientSession(session: SessionRow, user: FullUserRow, ctx: UserViewContext) {
   return {
@@ -27,7 +27,7 @@ export function serializeClientSession(session: SessionRow, user: FullUserRow, c
     expire_at: session.expire_at,
     abandon_at: session.abandon_at,
     last_active_at: session.last_active_at,
-    last_active_token: null,
+    last_active_token: null as { object: 'token'; jwt: string } | null,
     // Organizations fill this in once they exist (touch with active_organization_id).
     last_active_organization_id: null,
     actor: null,

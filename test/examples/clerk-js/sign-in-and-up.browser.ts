@@ -19,15 +19,21 @@ const PASSWORD = 'Kettle-Orbit-Lantern-42';
 /** A page waits this long for something clerk-js does over the network (generous: CI is slow). */
 const UI_TIMEOUT = 20_000;
 
+// Code that runs in the page is passed as a string: this project compiles without the DOM's types.
+const SESSION_COOKIE_JS = `document.cookie.split('; ').find((c) => c.startsWith('__session='))?.slice(10) ?? null`;
+
 /** The `__session` cookie as the page's JavaScript sees it (clerk-js writes it with document.cookie). */
-const sessionCookie = (page: Page) =>
-  page.evaluate(() => document.cookie.split('; ').find((c) => c.startsWith('__session='))?.slice('__session='.length));
+const sessionCookie = (page: Page) => page.evaluate<string | null>(SESSION_COOKIE_JS);
+
+/** What clerk-js holds: `Clerk.user.id`, `Clerk.session.id`. */
+const clerkUserId = (page: Page) => page.evaluate<string | null>('window.Clerk.user?.id ?? null');
+const clerkSessionId = (page: Page) => page.evaluate<string | null>('window.Clerk.session?.id ?? null');
 
 const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, any>;
 
 /** What the example's backend route answers for this page's cookies. */
 const askBackend = (page: Page) =>
-  page.evaluate(async () => (await fetch('/api/me', { credentials: 'same-origin' })).json()) as Promise<{
+  page.evaluate(`fetch('/api/me', { credentials: 'same-origin' }).then((response) => response.json())`) as Promise<{
     signedIn: boolean;
     userId?: string;
     sessionId?: string;
@@ -72,8 +78,8 @@ test('clerk-js against Gatehouse in headless Chromium', { skip }, async (t) => {
 
     // <SignIn /> completes, sets the session active and reloads the page, which then shows the user.
     await page.locator('#user-id').filter({ hasText: /^user_/ }).waitFor({ timeout: UI_TIMEOUT });
-    assert.equal(await page.evaluate(() => (window as any).Clerk.user?.id), userId);
-    const sessionId: string = await page.evaluate(() => (window as any).Clerk.session?.id);
+    assert.equal(await clerkUserId(page), userId);
+    const sessionId = (await clerkSessionId(page))!;
     const me = await askBackend(page);
     assert.deepEqual(me, { signedIn: true, userId, sessionId });
     const active = await gatehouse.bapi('GET', `/v1/sessions/${sessionId}`);
@@ -84,14 +90,8 @@ test('clerk-js against Gatehouse in headless Chromium', { skip }, async (t) => {
     const first = await sessionCookie(page);
     assert.ok(first, 'clerk-js wrote the __session cookie');
     assert.equal(claims(first).azp, example.url, 'the token names the page origin in azp');
-    await page.waitForFunction(
-      (old) => {
-        const now = document.cookie.split('; ').find((c) => c.startsWith('__session='));
-        return now !== undefined && now !== `__session=${old}`;
-      },
-      first,
-      { timeout: 45_000, polling: 500 },
-    );
+    const changed = `((now) => now !== null && now !== ${JSON.stringify(first)})(${SESSION_COOKIE_JS})`;
+    await page.waitForFunction(changed, undefined, { timeout: 45_000, polling: 500 });
     const second = (await sessionCookie(page))!;
     assert.ok(claims(second).iat > claims(first).iat, 'a newer token');
     assert.equal(claims(second).sid, sessionId);
@@ -100,7 +100,7 @@ test('clerk-js against Gatehouse in headless Chromium', { skip }, async (t) => {
     // Sign out from the page: the session ends on the Backend API too, and the backend says signed-out.
     await page.locator('#sign-out').click();
     await page.locator('input[name="identifier"]').waitFor({ timeout: UI_TIMEOUT });
-    assert.equal(await page.evaluate(() => (window as any).Clerk.user ?? null), null);
+    assert.equal(await clerkUserId(page), null);
     const ended = await gatehouse.bapi('GET', `/v1/sessions/${sessionId}`);
     assert.notEqual(ended.body.status, 'active', JSON.stringify(ended.body));
     assert.ok(['ended', 'removed', 'revoked'].includes(ended.body.status), ended.body.status);
@@ -123,7 +123,7 @@ test('clerk-js against Gatehouse in headless Chromium', { skip }, async (t) => {
     await typeCode(page, code);
 
     await page.locator('#user-id').filter({ hasText: /^user_/ }).waitFor({ timeout: UI_TIMEOUT });
-    const userId: string = await page.evaluate(() => (window as any).Clerk.user?.id);
+    const userId = (await clerkUserId(page))!;
     const me = await askBackend(page);
     assert.equal(me.signedIn, true);
     assert.equal(me.userId, userId);
