@@ -2,6 +2,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import { startEmailDelivery } from '../../../src/email/delivery.js';
 import { buildFrontendApp } from '../../../src/frontend/app.js';
+import { publishableKey } from '../../../src/frontend/publishable-key.js';
 import { startSmtpServer, type ReceivedEmail } from '../../email/smtp.js';
 import { SECRET_KEY, buildTestApp } from '../../helper.js';
 
@@ -12,6 +13,8 @@ export interface RunningGatehouse {
   apiUrl: string;
   frontendUrl: string;
   secretKey: string;
+  /** The publishable key Gatehouse prints at start. */
+  publishableKey: string;
   /** The example app's origin, allowed by the Frontend API's CORS (its port is chosen before start). */
   appOrigin: string;
   appPort: number;
@@ -62,6 +65,7 @@ export async function startGatehouse(t: TestContext): Promise<RunningGatehouse> 
     apiUrl,
     frontendUrl,
     secretKey: SECRET_KEY,
+    publishableKey: publishableKey(deps.config),
     appOrigin,
     appPort,
     async bapi(method, path, body) {

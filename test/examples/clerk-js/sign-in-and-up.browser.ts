@@ -54,6 +54,10 @@ test('clerk-js against Gatehouse in headless Chromium', { skip }, async (t) => {
     GATEHOUSE_SECRET_KEY: gatehouse.secretKey,
   });
   assert.equal(example.url, gatehouse.appOrigin);
+  // Both name the Frontend API's host (the example always says pk_live_: see its README).
+  const keyHost = (key: string) => Buffer.from(key.replace(/^pk_(test|live)_/, ''), 'base64').toString('utf8');
+  assert.equal(keyHost(example.publishableKey), keyHost(gatehouse.publishableKey));
+  assert.equal(keyHost(example.publishableKey), `${new URL(gatehouse.frontendUrl).host}$`);
   const browser = await launchChromium(t);
 
   await t.test('sign in with password and TOTP, token refresh, sign out', async () => {
@@ -70,7 +74,12 @@ test('clerk-js against Gatehouse in headless Chromium', { skip }, async (t) => {
     await page.goto(example.url);
     await page.locator('input[name="identifier"]').fill(email, { timeout: UI_TIMEOUT });
     await page.getByRole('button', { name: 'Continue', exact: true }).click();
-    await page.locator('input[name="password"]:visible').fill(PASSWORD, { timeout: UI_TIMEOUT });
+    // A wrong password first: Gatehouse's 422 form_password_incorrect, which clerk-js shows in its own words.
+    const password = page.locator('input[name="password"]:visible');
+    await password.fill('not-the-password', { timeout: UI_TIMEOUT });
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await page.getByText('The password you entered is incorrect').waitFor({ timeout: UI_TIMEOUT });
+    await password.fill(PASSWORD);
     await page.getByRole('button', { name: 'Continue', exact: true }).click();
     // The second factor: the code of the current 30 s step, computed from the secret like an authenticator app.
     await page.locator('input[name="codeInput-0"]').waitFor({ timeout: UI_TIMEOUT });
@@ -120,7 +129,12 @@ test('clerk-js against Gatehouse in headless Chromium', { skip }, async (t) => {
     const mail = await gatehouse.smtp.waitForMailTo(email);
     const code = /\b(\d{6})\b/.exec(mail.text)?.[1];
     assert.ok(code, `a six-digit code in the email: ${mail.text}`);
-    await typeCode(page, code);
+    // A wrong code first: 422 form_code_incorrect, shown by clerk-js; then the code from the email.
+    await typeCode(page, String((Number(code) + 1) % 1_000_000).padStart(6, '0'));
+    await page.getByText('Incorrect code').waitFor({ timeout: UI_TIMEOUT });
+    await page.locator('input[name="codeInput-0"]').click();
+    for (let i = 0; i < 6; i++) await page.keyboard.press('Backspace');
+    await page.keyboard.type(code);
 
     await page.locator('#user-id').filter({ hasText: /^user_/ }).waitFor({ timeout: UI_TIMEOUT });
     const userId = (await clerkUserId(page))!;
