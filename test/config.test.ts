@@ -26,16 +26,53 @@ test('loadConfig({}) → defaults: port 3000, 127.0.0.1, embedded PGlite in ./.g
     dataDir: path.resolve('.gatehouse'),
     secretKey: undefined,
     encryptionKey: undefined,
-    issuer: 'http://127.0.0.1:3000',
+    issuer: 'http://127.0.0.1:3001',
     bcryptPepper: undefined,
     hibpOnline: false,
     hibpUrl: 'https://api.pwnedpasswords.com/range/',
+    frontendPort: 3001,
+    frontendUrl: 'http://127.0.0.1:3001',
+    frontendOrigins: [],
+    rateLimits: true,
     smtpUrl: undefined,
     emailFrom: 'Gatehouse <notifications@localhost>',
     webhooks: { retrySchedule: [5, 300, 1800, 7200, 18000, 36000, 36000], timeout: 15, attemptRetentionDays: 30, blockPrivateNetworks: false },
     logLevel: 'info',
   });
   assert.deepEqual(databaseTarget(config), { kind: 'pglite', dataDir: path.join(path.resolve('.gatehouse'), 'pgdata') });
+});
+
+test('loadConfig: the Frontend API listener, its public URL (the default `iss`), allowed origins, rate limits', () => {
+  const config = loadConfig({
+    GATEHOUSE_FRONTEND_PORT: '4001',
+    GATEHOUSE_FRONTEND_URL: 'https://clerk.example.com/',
+    GATEHOUSE_FRONTEND_ORIGINS: ' https://app.example.com , http://localhost:5173',
+    GATEHOUSE_RATE_LIMITS: 'off',
+  });
+  assert.equal(config.frontendPort, 4001);
+  assert.equal(config.frontendUrl, 'https://clerk.example.com', 'a trailing slash is dropped');
+  assert.equal(config.issuer, 'https://clerk.example.com', 'tokens are issued by the Frontend API, as Clerk does');
+  assert.deepEqual(config.frontendOrigins, ['https://app.example.com', 'http://localhost:5173']);
+  assert.equal(config.rateLimits, false);
+  assert.equal(loadConfig({ GATEHOUSE_FRONTEND_PORT: '4001' }).frontendUrl, 'http://127.0.0.1:4001');
+  assert.equal(loadConfig({ HOST: '::1' }).frontendUrl, 'http://[::1]:3001');
+  assert.equal(loadConfig({ GATEHOUSE_FRONTEND_URL: 'https://app.example.com/__clerk' }).frontendUrl, 'https://app.example.com/__clerk');
+  assert.equal(loadConfig({ GATEHOUSE_ISSUER: 'https://issuer.example.com', GATEHOUSE_FRONTEND_URL: 'https://clerk.example.com' }).issuer, 'https://issuer.example.com');
+});
+
+test('loadConfig: bad Frontend API settings are refused, each named', () => {
+  for (const [key, value] of [
+    ['GATEHOUSE_FRONTEND_PORT', '80.5'],
+    ['GATEHOUSE_FRONTEND_PORT', '70000'],
+    ['GATEHOUSE_FRONTEND_URL', 'clerk.example.com'],
+    ['GATEHOUSE_FRONTEND_URL', 'https://clerk.example.com/?x=1'],
+    ['GATEHOUSE_FRONTEND_ORIGINS', 'https://app.example.com/path'],
+    ['GATEHOUSE_FRONTEND_ORIGINS', 'app.example.com'],
+    ['GATEHOUSE_RATE_LIMITS', 'maybe'],
+  ] as const) {
+    const error = configError({ [key]: value });
+    assert.match(error.message, new RegExp(`${key}=`), `${key}=${value}`);
+  }
 });
 
 test('loadConfig reads only the env it is given, not process.env', () => {

@@ -36,7 +36,7 @@ export async function buildFrontendApp(deps: Deps, options: FastifyServerOptions
   installErrorHandler(app);
   await app.register(cookie);
   await installCors(app, deps.config);
-  installClientIdentity(app, { secureCookies: deps.config.frontendUrl.startsWith('https:') });
+  installClientIdentity(app, deps.config);
 
   app.get('/v1/health', async () => ({ status: 'pass' }));
 

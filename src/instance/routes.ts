@@ -38,6 +38,7 @@ const Mode = Type.Union([Type.Literal('off'), Type.Literal('optional'), Type.Lit
 const AuthSettings = Type.Object(
   {
     application_name: Type.String({ minLength: 1, maxLength: 256 }),
+    single_session_mode: Type.Boolean(),
     username: Mode,
     names: Mode,
     email_code_sign_in: Type.Boolean(),

@@ -25,6 +25,8 @@ export interface SessionSettings {
 export interface AuthSettings {
   /** The name clerk-js shows ("Sign in to <application_name>"). */
   application_name: string;
+  /** One signed-in user per client (Clerk's default); otherwise a browser may hold several sessions. */
+  single_session_mode: boolean;
   /** Whether sign-up asks for a username, and whether it must. A username is then also a sign-in identifier. */
   username: 'off' | 'optional' | 'required';
   /** Whether sign-up asks for first and last name. */
@@ -54,6 +56,7 @@ export const defaultSettings: InstanceSettings = {
   sessions: { max_lifetime: 7 * 24 * 3600, token_lifetime: 60 },
   auth: {
     application_name: 'Gatehouse',
+    single_session_mode: true,
     username: 'off',
     names: 'off',
     email_code_sign_in: true,

@@ -97,9 +97,12 @@ export async function createUserWithPassword(ctx: TestApp, body: Record<string, 
   return { id: res.body.id as string, email, user: res.body };
 }
 
-/** The newest code emailed to `to` (read from its email.created event, as an app without SMTP would). */
+/**
+ * The newest code emailed to `to` (read from its email.created event, as an app without SMTP would).
+ * Newest by insertion order: a frozen test clock gives many events the same timestamp.
+ */
 export async function lastEmailedCode(ctx: TestApp, to: string): Promise<string> {
-  const rows = await ctx.deps.db.selectFrom('events').select(['payload']).where('type', '=', 'email.created').orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+  const rows = (await ctx.deps.db.selectFrom('events').select(['payload']).where('type', '=', 'email.created').execute()).reverse();
   for (const row of rows) {
     const data = (row.payload as { data: { to_email_address: string; data: { otp_code?: string } } }).data;
     if (data.to_email_address === to && data.data.otp_code) return data.data.otp_code;

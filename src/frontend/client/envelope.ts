@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getClientById } from '../../clients/service.js';
 import type { Deps } from '../../deps.js';
-import { createSessionToken } from '../../sessions/service.js';
 import { forRequest } from '../../webhooks/events.js';
+import { cookieSuffix, publishableKey } from '../publishable-key.js';
 import { CLIENT_UAT_COOKIE, findRequestClient } from './identity.js';
 import { serializeClient, type ClientJson } from './serialize.js';
 
@@ -10,57 +10,48 @@ import { serializeClient, type ClientJson } from './serialize.js';
 // after the request, which clerk-js adopts whole ("client piggybacking"). Do not rename the JSON fields.
 
 /**
+ * The Domain of `__client_uat`: Clerk sets it on the app's registrable domain, since the app's backend
+ * reads it. Without a public-suffix list, the Frontend API's parent domain stands in when its host has
+ * three labels or more (`clerk.example.com` → `example.com`, as Clerk's own setup has it); otherwise
+ * (`localhost`, an IP, `example.com`) the cookie is host-only, which every port of that host shares.
+ */
+export function clientUatDomain(frontendUrl: string): string | undefined {
+  const host = new URL(frontendUrl).hostname;
+  if (/^[\d.]+$/.test(host) || host.includes(':')) return undefined;
+  const labels = host.split('.');
+  return labels.length >= 3 ? labels.slice(1).join('.') : undefined;
+}
+
+/**
  * `__client_uat` ("client updated at", seconds; 0 when signed out) is what @clerk/backend's
- * authenticateRequest compares session tokens with: without it a `__session` cookie counts as signed
- * out. Clerk's production Frontend API sets it; clerk-js sets it itself only on development instances
- * with Clerk's own hosts, and @clerk/backend's development mode also wants Clerk's dev-browser cookie,
- * so Gatehouse sets it on every instance (its Frontend API is on the app's site).
+ * authenticateRequest compares session tokens with; a production Frontend API sets it, under its own name
+ * and the publishable-key-suffixed one (which @clerk/backend reads when the session token's `iss` is not
+ * the key's host).
  */
 function setClientUat(deps: Pick<Deps, 'config'>, reply: FastifyReply, client: ClientJson | null) {
   const signedIn = client?.sessions.some((s) => s.status === 'active') ?? false;
   const value = signedIn && client ? String(Math.floor(client.updated_at / 1000)) : '0';
-  reply.setCookie(CLIENT_UAT_COOKIE, value, {
+  const domain = clientUatDomain(deps.config.frontendUrl);
+  const options = {
     path: '/',
-    sameSite: 'lax',
+    sameSite: 'lax' as const,
     secure: deps.config.frontendUrl.startsWith('https:'),
     maxAge: 365 * 24 * 3600,
-  });
-}
-
-type EnvelopeDeps = Pick<Deps, 'db' | 'clock' | 'instance' | 'settings' | 'config'> &
-  Omit<Parameters<typeof createSessionToken>[0], 'httpRequest'>;
-
-/**
- * clerk-js writes each session's `last_active_token` into the `__session` cookie whenever it adopts a
- * client, and deletes the cookie when the token is null; so every active session carries a fresh token,
- * minted for the origin that asks (azp), like a POST …/tokens.
- */
-async function addLastActiveTokens(deps: EnvelopeDeps, request: FastifyRequest, client: ClientJson) {
-  for (const session of client.sessions) {
-    if (session.status !== 'active') continue;
-    const jwt = await createSessionToken(forRequest(deps, request), session.id, {
-      clientId: client.id,
-      authorizedParty: request.headers.origin,
-    });
-    session.last_active_token = { object: 'token', jwt };
-  }
+    ...(domain ? { domain } : {}),
+  };
+  reply.setCookie(CLIENT_UAT_COOKIE, value, options);
+  reply.setCookie(`${CLIENT_UAT_COOKIE}_${cookieSuffix(publishableKey(deps.config))}`, value, options);
 }
 
 /** The client of this request as it is now (re-read: the request may just have changed it). */
-export async function currentClientJson(deps: EnvelopeDeps, request: FastifyRequest, reply: FastifyReply): Promise<ClientJson | null> {
+export async function currentClientJson(deps: Deps, request: FastifyRequest, reply: FastifyReply): Promise<ClientJson | null> {
   const known = await findRequestClient(deps, request);
   const client = known ? await getClientById(deps, known.id) : undefined;
-  const json = client ? await serializeClient(deps, client) : null;
-  if (json) await addLastActiveTokens(deps, request, json);
+  const json = client ? await serializeClient(forRequest(deps, request), client, { origin: request.headers.origin }) : null;
   setClientUat(deps, reply, json);
   return json;
 }
 
-export async function envelope<T>(
-  deps: EnvelopeDeps,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  response: T,
-): Promise<{ response: T; client: ClientJson | null }> {
+export async function envelope<T>(deps: Deps, request: FastifyRequest, reply: FastifyReply, response: T): Promise<{ response: T; client: ClientJson | null }> {
   return { response, client: await currentClientJson(deps, request, reply) };
 }

@@ -1,6 +1,7 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createClient, findClientByToken } from '../../clients/service.js';
+import type { Config } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import type { ClientRow } from '../../db/schema.js';
 import { ClerkError } from '../../http/clerk-error.js';
@@ -53,7 +54,7 @@ function readCarrier(request: FastifyRequest): Pick<FrontendRequestState, 'carri
 }
 
 /** Reads the carrier of every request, and hands a newly issued token back the way it would come in. */
-export function installClientIdentity(app: FastifyInstance, options: { secureCookies: boolean }): void {
+export function installClientIdentity(app: FastifyInstance, config: Pick<Config, 'frontendUrl'>): void {
   app.decorateRequest('frontend', null as unknown as FrontendRequestState);
   app.addHook('onRequest', (request, _reply, done) => {
     request.frontend = { ...readCarrier(request), client: undefined, issued: undefined };
@@ -68,7 +69,7 @@ export function installClientIdentity(app: FastifyInstance, options: { secureCoo
           path: '/',
           httpOnly: true,
           sameSite: 'lax',
-          secure: options.secureCookies,
+          secure: config.frontendUrl.startsWith('https:'),
           maxAge: CLIENT_COOKIE_MAX_AGE_S,
         });
       }

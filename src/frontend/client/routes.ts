@@ -4,7 +4,6 @@ import { ClerkError } from '../../http/clerk-error.js';
 import type { FastifyTypebox } from '../../http/fastify.js';
 import { endClientSessions } from '../../sessions/service.js';
 import { forRequest } from '../../webhooks/events.js';
-import { instanceType } from '../publishable-key.js';
 import { abandonClientSignIn } from '../sign-in/service.js';
 import { abandonClientSignUp } from '../sign-up/service.js';
 import { currentClientJson } from './envelope.js';
@@ -41,10 +40,8 @@ export async function clientRoutes(app: FastifyTypebox, deps: Deps) {
     return { response: json, client: json };
   });
 
-  // The development-browser flow clerk-js runs for development instances on Clerk's own domains: the
-  // token identifies a client through the `__clerk_db_jwt` query parameter instead of a cookie.
-  app.post('/dev_browser', async () => {
-    if (instanceType(deps.config) !== 'development') throw new ClerkError('request_invalid_for_environment');
-    return { object: 'dev_browser', id: await createDevBrowser(deps) };
-  });
+  // The development-browser flow (clerk-js runs it for development instances on Clerk's own hosts, and
+  // Clerk's API console uses it): the token identifies a client through the `__clerk_db_jwt` query
+  // parameter instead of a cookie.
+  app.post('/dev_browser', async () => ({ object: 'dev_browser', id: await createDevBrowser(deps) }));
 }

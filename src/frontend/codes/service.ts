@@ -56,3 +56,9 @@ export async function checkCode(deps: CodeDeps, key: string, code: string): Prom
 export async function discardCode(deps: { db: Executor }, key: string): Promise<void> {
   await deleteCode(deps.db, key);
 }
+
+/** The state of the code waiting under `key`, if any: how many attempts were made, and when it expires. */
+export async function pendingCode(deps: { db: Executor }, key: string): Promise<{ attempts: number; expireAt: number } | undefined> {
+  const row = await findCode(deps.db, key);
+  return row ? { attempts: row.attempts, expireAt: row.expire_at } : undefined;
+}

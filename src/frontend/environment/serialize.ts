@@ -61,7 +61,7 @@ function userSettings(settings: InstanceSettings) {
   const { auth, lockout, password_settings } = settings;
   return {
     attributes: attributes(settings),
-    sign_in: { second_factor: { required: false } },
+    sign_in: { second_factor: { required: false, enabled: auth.totp || auth.backup_code } },
     sign_up: {
       captcha_enabled: false,
       captcha_widget_type: null,
@@ -163,7 +163,7 @@ export function serializeEnvironment(deps: Pick<Deps, 'config' | 'instance'>, se
     auth_config: {
       object: 'auth_config' as const,
       id: `auth_config_${deps.instance.id}`,
-      single_session_mode: false,
+      single_session_mode: settings.auth.single_session_mode,
       claimed_at: null,
       reverification: false,
       identification_strategies: settings.auth.username === 'off' ? ['email_address'] : ['email_address', 'username'],

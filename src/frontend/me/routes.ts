@@ -1,5 +1,93 @@
+import { Type } from '@sinclair/typebox';
+import secureJson from 'secure-json-parse';
 import type { Deps } from '../../deps.js';
+import { ClerkError, paramError } from '../../http/clerk-error.js';
 import type { FastifyTypebox } from '../../http/fastify.js';
+import { deletedObject, Nullable } from '../../http/schemas.js';
+import { userViewContext } from '../../users/serialize.js';
+import type { FullUserRow } from '../../users/store.js';
+import { forRequest } from '../../webhooks/events.js';
+import { envelope } from '../client/envelope.js';
+import { signedIn } from './auth.js';
+import { meEmailAddressRoutes } from './email-addresses.js';
+import { meMfaRoutes } from './mfa.js';
+import { serializeFrontendUser } from './serialize.js';
+import { changePassword, deleteSelf, removeOwnPassword, updateProfile, type ProfileInput } from './service.js';
+import { meSessionsRoutes } from './sessions.js';
 
-/** /v1/me: the signed-in user managing themself. */
-export async function meRoutes(_app: FastifyTypebox, _deps: Deps) {}
+const Text = (max = 256) => Type.Optional(Nullable(Type.String({ maxLength: max })));
+const ProfileBody = Type.Object({
+  first_name: Text(),
+  last_name: Text(),
+  username: Text(),
+  unsafe_metadata: Type.Optional(Type.Union([Type.String({ maxLength: 16_384 }), Type.Object({}, { additionalProperties: true }), Type.Null()])),
+  primary_email_address_id: Text(128),
+});
+/** What a user may never set on themself: the app's metadata, and the password outside change_password. */
+const FORBIDDEN = ['public_metadata', 'private_metadata'] as const;
+
+function profileInput(body: Record<string, unknown>): ProfileInput {
+  for (const key of FORBIDDEN) if (key in body) throw paramError('form_param_unknown', key);
+  if ('password' in body) throw new ClerkError('updating_user_password_deprecated');
+  const input = { ...body } as ProfileInput & { unsafe_metadata?: unknown };
+  const metadata = input.unsafe_metadata;
+  if (typeof metadata === 'string') {
+    let parsed: unknown;
+    try {
+      parsed = secureJson.parse(metadata, undefined, { protoAction: 'error', constructorAction: 'error' });
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw paramError('form_param_value_invalid', 'unsafe_metadata', 'Unsafe metadata must be a valid key-value object.');
+    }
+    input.unsafe_metadata = parsed as Record<string, unknown>;
+  }
+  const known: (keyof ProfileInput)[] = ['first_name', 'last_name', 'username', 'unsafe_metadata', 'primary_email_address_id'];
+  return Object.fromEntries(known.filter((k) => input[k] !== undefined).map((k) => [k, input[k]])) as ProfileInput;
+}
+
+/** /v1/me: the signed-in user reading and changing themself. */
+export async function meRoutes(app: FastifyTypebox, deps: Deps) {
+  const view = (user: FullUserRow) => serializeFrontendUser(user, userViewContext(deps));
+
+  app.get('/me', async (request, reply) => envelope(deps, request, reply, view((await signedIn(deps, request)).user)));
+
+  app.patch('/me', { schema: { body: Type.Optional(ProfileBody) } }, async (request, reply) => {
+    const me = await signedIn(deps, request);
+    const user = await updateProfile(forRequest(deps, request), me, profileInput((request.body ?? {}) as Record<string, unknown>));
+    return envelope(deps, request, reply, view(user));
+  });
+
+  app.delete('/me', async (request, reply) => {
+    const me = await signedIn(deps, request);
+    await deleteSelf(forRequest(deps, request), me);
+    return envelope(deps, request, reply, deletedObject('user', me.user.id));
+  });
+
+  app.post(
+    '/me/change_password',
+    {
+      schema: {
+        body: Type.Object({
+          current_password: Text(1024),
+          new_password: Type.String({ maxLength: 1024 }),
+          sign_out_of_other_sessions: Type.Optional(Nullable(Type.Boolean())),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const me = await signedIn(deps, request);
+      return envelope(deps, request, reply, view(await changePassword(forRequest(deps, request), me, request.body)));
+    },
+  );
+
+  app.post('/me/remove_password', { schema: { body: Type.Optional(Type.Object({ current_password: Text(1024) })) } }, async (request, reply) => {
+    const me = await signedIn(deps, request);
+    return envelope(deps, request, reply, view(await removeOwnPassword(forRequest(deps, request), me, request.body ?? {})));
+  });
+
+  await meEmailAddressRoutes(app, deps);
+  await meMfaRoutes(app, deps);
+  await meSessionsRoutes(app, deps);
+}

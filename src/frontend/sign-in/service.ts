@@ -84,6 +84,7 @@ export async function createSignIn(deps: RequestDeps, client: ClientRow, input: 
   if (strategy !== undefined && identifier === undefined) throw paramError('form_param_missing', 'identifier');
   if (strategy === 'password' && !input.password) throw paramError('form_param_missing', 'password');
   const { auth } = await readSettings(deps.db);
+  if (auth.single_session_mode) await assertNoSession(deps, client.id);
   const user = identifier === undefined ? undefined : await findUserByIdentifier(deps, identifier, auth);
   if (user) await assertNotSignedIn(deps, client.id, user.id);
 
@@ -108,6 +109,12 @@ export async function createSignIn(deps: RequestDeps, client: ClientRow, input: 
   if (!user || strategy === undefined) return row;
   if (strategy === 'password') return attemptPassword(deps, row, user, input.password!);
   return prepareFirstFactor(deps, row, { strategy });
+}
+
+/** In single-session mode a client signed in holds that one session: 400 session_exists. */
+export async function assertNoSession(deps: Pick<RequestDeps, 'db' | 'clock'>, clientId: string) {
+  const { rows } = await listSessions(deps, { clientId, status: 'active', limit: 1, offset: 0, paginated: false });
+  if (rows.length > 0) throw new ClerkError('session_exists');
 }
 
 /** Clerk refuses a second sign-in of a user already signed in on this client, naming the session. */

@@ -8,6 +8,7 @@ import { preparePassword } from '../../passwords/service.js';
 import { createClientSession } from '../../sessions/service.js';
 import { createUser, findUserIdByUsername, prepareNewUser } from '../../users/service.js';
 import { sendCode } from '../codes/send.js';
+import { assertNoSession } from '../sign-in/service.js';
 import { checkCode, discardCode } from '../codes/service.js';
 import type { RequestDeps } from '../plumbing/request-deps.js';
 import { readyToComplete } from './requirements.js';
@@ -101,6 +102,7 @@ async function checkedFields(deps: RequestDeps, input: SignUpInput, settings: Au
 export async function createSignUp(deps: RequestDeps, client: ClientRow, input: SignUpInput): Promise<SignUpRow> {
   const { auth } = await readSettings(deps.db);
   if (auth.sign_up_mode === 'restricted') throw new ClerkError('sign_up_mode_restricted');
+  if (auth.single_session_mode) await assertNoSession(deps, client.id);
   if (input.strategy != null && input.strategy !== 'email_code') {
     throw paramError('form_param_value_invalid', 'strategy', `${input.strategy} is not a sign-up strategy this instance supports.`);
   }
