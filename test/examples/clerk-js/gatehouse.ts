@@ -9,6 +9,9 @@ import { SECRET_KEY, buildTestApp } from '../../helper.js';
 // Gatehouse as `npm start` runs it, inside the test process: the Backend API and the Frontend API on
 // their own listeners, and email delivery to a real SMTP server (smtp-server, in process).
 
+/** How long to wait for an email (the delivery worker is woken as soon as one is queued). */
+const MAIL_TIMEOUT_MS = 20_000;
+
 export interface RunningGatehouse {
   apiUrl: string;
   frontendUrl: string;
@@ -79,10 +82,18 @@ export async function startGatehouse(t: TestContext): Promise<RunningGatehouse> 
     },
     smtp: {
       async waitForMailTo(address) {
-        for (let count = 1; ; count++) {
-          const received = await smtp.waitFor(count);
-          const mail = received.find((m) => m.to.includes(address));
-          if (mail) return mail;
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error(`no email to ${address} within ${MAIL_TIMEOUT_MS} ms`)), MAIL_TIMEOUT_MS);
+        });
+        try {
+          for (let count = 1; ; count++) {
+            const received = await Promise.race([smtp.waitFor(count), timeout]);
+            const mail = received.find((m) => m.to.includes(address));
+            if (mail) return mail;
+          }
+        } finally {
+          clearTimeout(timer);
         }
       },
     },

@@ -46,7 +46,8 @@ async function typeCode(page: Page, code: string) {
   await page.keyboard.type(code);
 }
 
-test('clerk-js against Gatehouse in headless Chromium', { skip }, async (t) => {
+// A bound, so a stuck browser fails the run instead of hanging CI (one run takes about a minute).
+test('clerk-js against Gatehouse in headless Chromium', { skip, timeout: 300_000 }, async (t) => {
   const gatehouse: RunningGatehouse = await startGatehouse(t);
   const example = await startExampleApp(t, gatehouse.appPort, {
     GATEHOUSE_FRONTEND_URL: gatehouse.frontendUrl,
@@ -111,7 +112,8 @@ test('clerk-js against Gatehouse in headless Chromium', { skip }, async (t) => {
     assert.equal(await clerkUserId(page), null);
     const ended = await gatehouse.bapi('GET', `/v1/sessions/${sessionId}`);
     assert.notEqual(ended.body.status, 'active', JSON.stringify(ended.body));
-    assert.ok(['ended', 'removed', 'revoked'].includes(ended.body.status), ended.body.status);
+    // Clerk's signOut() is DELETE /v1/client/sessions: the client's sessions end (Gatehouse says `removed`).
+    assert.ok(['ended', 'removed'].includes(ended.body.status), ended.body.status);
     assert.equal((await askBackend(page)).signedIn, false);
     await context.close();
   });
