@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { generateTotpSecret, parseTotpSecret, timeStepAt, totpCode } from '../../../src/mfa/totp.js';
 import { uniqueEmail } from '../../helper.js';
 import { browserUnavailable, launchChromium, startExampleApp } from './support.js';
@@ -40,6 +40,21 @@ const askBackend = (page: Page) =>
     reason?: string;
   }>;
 
+/**
+ * A browser context that records every URL it asks for: clerk-js, its chunks, Gatehouse and the app
+ * must all be local (no CDN, no telemetry, no captcha).
+ */
+async function localOnlyContext(browser: Browser) {
+  const context = await browser.newContext();
+  const elsewhere: string[] = [];
+  context.on('request', (request) => {
+    const url = new URL(request.url());
+    // data: and blob: URLs (clerk-js's worker timers) never leave the browser.
+    if (['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && url.hostname !== '127.0.0.1') elsewhere.push(request.url());
+  });
+  return { context, elsewhere };
+}
+
 /** Types into clerk-js's six one-digit code inputs (it submits by itself after the sixth digit). */
 async function typeCode(page: Page, code: string) {
   await page.locator('input[name="codeInput-0"]').click({ timeout: UI_TIMEOUT });
@@ -69,7 +84,7 @@ test('clerk-js against Gatehouse in headless Chromium', { skip, timeout: 300_000
     // Short tokens, so that clerk-js's own refresh (when < 15 s are left) happens within the test.
     assert.equal((await gatehouse.bapi('PATCH', '/v1/gatehouse/settings', { sessions: { token_lifetime: 30 } })).status, 200);
 
-    const context = await browser.newContext();
+    const { context, elsewhere } = await localOnlyContext(browser);
     const page = await context.newPage();
     await page.goto(example.url);
     await page.locator('input[name="identifier"]').fill(email, { timeout: UI_TIMEOUT });
@@ -115,12 +130,13 @@ test('clerk-js against Gatehouse in headless Chromium', { skip, timeout: 300_000
     // Clerk's signOut() is DELETE /v1/client/sessions: the client's sessions end (Gatehouse says `removed`).
     assert.ok(['ended', 'removed'].includes(ended.body.status), ended.body.status);
     assert.equal((await askBackend(page)).signedIn, false);
+    assert.deepEqual(elsewhere, [], 'every request stayed on 127.0.0.1');
     await context.close();
   });
 
   await t.test('sign up with an email code read from the SMTP server', async () => {
     const email = uniqueEmail('signup');
-    const context = await browser.newContext();
+    const { context, elsewhere } = await localOnlyContext(browser);
     const page = await context.newPage();
     await page.goto(`${example.url}/sign-up`);
     await page.locator('input[name="emailAddress"]').fill(email, { timeout: UI_TIMEOUT });
@@ -147,6 +163,7 @@ test('clerk-js against Gatehouse in headless Chromium', { skip, timeout: 300_000
     assert.equal(created.body.email_addresses[0].email_address, email);
     assert.equal(created.body.email_addresses[0].verification.status, 'verified');
     assert.equal(created.body.password_enabled, true);
+    assert.deepEqual(elsewhere, [], 'every request stayed on 127.0.0.1');
     await context.close();
   });
 });
