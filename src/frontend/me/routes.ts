@@ -53,9 +53,9 @@ export async function meRoutes(app: FastifyTypebox, deps: Deps) {
 
   app.get('/me', async (request, reply) => envelope(deps, request, reply, view((await signedIn(deps, request)).user)));
 
-  app.patch('/me', { schema: { body: Type.Optional(ProfileBody) } }, async (request, reply) => {
+  app.patch('/me', { schema: { body: ProfileBody } }, async (request, reply) => {
     const me = await signedIn(deps, request);
-    const user = await updateProfile(forRequest(deps, request), me, profileInput((request.body ?? {}) as Record<string, unknown>));
+    const user = await updateProfile(forRequest(deps, request), me, profileInput(request.body as Record<string, unknown>));
     return envelope(deps, request, reply, view(user));
   });
 
@@ -82,9 +82,9 @@ export async function meRoutes(app: FastifyTypebox, deps: Deps) {
     },
   );
 
-  app.post('/me/remove_password', { schema: { body: Type.Optional(Type.Object({ current_password: Text(1024) })) } }, async (request, reply) => {
+  app.post('/me/remove_password', { schema: { body: Type.Object({ current_password: Text(1024) }) } }, async (request, reply) => {
     const me = await signedIn(deps, request);
-    return envelope(deps, request, reply, view(await removeOwnPassword(forRequest(deps, request), me, request.body ?? {})));
+    return envelope(deps, request, reply, view(await removeOwnPassword(forRequest(deps, request), me, request.body)));
   });
 
   await meEmailAddressRoutes(app, deps);

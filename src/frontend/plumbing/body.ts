@@ -30,4 +30,9 @@ export function installFrontendBodies(app: FastifyInstance): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, parseForm(String(body)));
   });
+  // clerk-js posts actions with no body at all (end, remove, tokens): that is an empty form.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.body === null || request.body === undefined) request.body = {};
+    done();
+  });
 }

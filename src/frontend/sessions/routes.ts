@@ -50,10 +50,10 @@ export async function clientSessionsRoutes(app: FastifyTypebox, deps: Deps) {
     return envelope(deps, request, reply, await sessionJson(session));
   });
 
-  app.post('/client/sessions/:session_id/touch', { schema: { params: Params, body: Type.Optional(TouchBody) } }, async (request, reply) => {
+  app.post('/client/sessions/:session_id/touch', { schema: { params: Params, body: TouchBody } }, async (request, reply) => {
     const { session_id } = request.params;
     const client = await requireClient(deps, request, session_id);
-    const organizationId = request.body?.active_organization_id ?? null;
+    const organizationId = request.body.active_organization_id ?? null;
     if (organizationId) await resolveActiveOrganization(deps, await getSession(deps, session_id), organizationId);
     const session = await touchClientSession(forRequest(deps, request), client.id, session_id);
     return envelope(deps, request, reply, await sessionJson(session));
@@ -73,10 +73,10 @@ export async function clientSessionsRoutes(app: FastifyTypebox, deps: Deps) {
 
   // A bare Token (clerk-js Token.create reads it unwrapped). Only the client holding the session may
   // mint its tokens; `azp` is the origin that asked (what authenticateRequest's authorizedParties checks).
-  app.post('/client/sessions/:session_id/tokens', { schema: { params: Params, body: Type.Optional(TokenBody) } }, async (request) => {
+  app.post('/client/sessions/:session_id/tokens', { schema: { params: Params, body: TokenBody } }, async (request) => {
     const { session_id } = request.params;
     const client = await requireClient(deps, request, session_id);
-    if (request.body?.organization_id) await resolveActiveOrganization(deps, await getSession(deps, session_id), request.body.organization_id);
+    if (request.body.organization_id) await resolveActiveOrganization(deps, await getSession(deps, session_id), request.body.organization_id);
     const jwt = await createSessionToken(forRequest(deps, request), session_id, {
       clientId: client.id,
       authorizedParty: request.headers.origin,

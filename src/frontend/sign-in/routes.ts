@@ -34,9 +34,9 @@ export async function signInRoutes(app: FastifyTypebox, deps: Deps) {
   const openSignIn = async (request: FastifyRequest, id: string) =>
     getActiveSignIn(deps, await findRequestClient(deps, request), id);
 
-  app.post('/client/sign_ins', { schema: { body: Type.Optional(CreateBody) }, preHandler: rateLimited(deps, 'sign_in_create') }, async (request, reply) => {
+  app.post('/client/sign_ins', { schema: { body: CreateBody }, preHandler: rateLimited(deps, 'sign_in_create') }, async (request, reply) => {
     const client = await ensureRequestClient(deps, request);
-    const row = await createSignIn(forRequest(deps, request), client, request.body ?? {});
+    const row = await createSignIn(forRequest(deps, request), client, request.body);
     return envelope(deps, request, reply, await view(row));
   });
 

@@ -64,7 +64,7 @@ export async function signUpRoutes(app: FastifyTypebox, deps: Deps) {
   const openSignUp = async (request: FastifyRequest, id: string) =>
     getOpenSignUp(deps, await findRequestClient(deps, request), id);
 
-  app.post('/client/sign_ups', { schema: { body: Type.Optional(FieldsBody) }, preHandler: rateLimited(deps, 'sign_up_create') }, async (request, reply) => {
+  app.post('/client/sign_ups', { schema: { body: FieldsBody }, preHandler: rateLimited(deps, 'sign_up_create') }, async (request, reply) => {
     const input = signUpInput(request.body);
     const client = await ensureRequestClient(deps, request);
     const row = await createSignUp(forRequest(deps, request), client, input);
@@ -76,7 +76,7 @@ export async function signUpRoutes(app: FastifyTypebox, deps: Deps) {
     return envelope(deps, request, reply, await view(row));
   });
 
-  app.patch('/client/sign_ups/:sign_up_id', { schema: { params: Params, body: Type.Optional(FieldsBody) } }, async (request, reply) => {
+  app.patch('/client/sign_ups/:sign_up_id', { schema: { params: Params, body: FieldsBody } }, async (request, reply) => {
     const input = signUpInput(request.body);
     const row = await updateSignUpFields(forRequest(deps, request), await openSignUp(request, request.params.sign_up_id), input);
     return envelope(deps, request, reply, await view(row));
