@@ -23,6 +23,7 @@ const EnvSchema = Type.Object({
   GATEHOUSE_FRONTEND_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$' })),
   GATEHOUSE_FRONTEND_ORIGINS: Type.Optional(Type.String({ pattern: '^\\s*https?://[^\\s,/]+\\s*(,\\s*https?://[^\\s,/]+\\s*)*$' })),
   GATEHOUSE_RATE_LIMITS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  GATEHOUSE_TRUST_PROXY: Type.Optional(Type.String({ pattern: '^\\s*(\\d{1,2}|[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*)\\s*$' })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://[^\\s]+$' })),
   GATEHOUSE_EMAIL_FROM: Type.String({ maxLength: 320, pattern: '^([^<>@]*<[^<>\\s@]+@[^<>\\s@]+>|[^<>\\s@]+@[^<>\\s@]+)$', default: DEFAULT_EMAIL_FROM }),
   GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: Type.String({ pattern: '^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$', default: SVIX_RETRY_SCHEDULE }),
@@ -53,6 +54,7 @@ const HINTS: Record<string, string> = {
   GATEHOUSE_FRONTEND_URL: 'an http:// or https:// URL without query or fragment (the public URL of the Frontend API)',
   GATEHOUSE_FRONTEND_ORIGINS: 'a comma-separated list of origins such as https://app.example.com,http://localhost:5173',
   GATEHOUSE_RATE_LIMITS: 'on or off',
+  GATEHOUSE_TRUST_PROXY: 'the number of proxies in front of the Frontend API, or their addresses/CIDRs, comma-separated',
   SMTP_URL: 'an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465',
   GATEHOUSE_EMAIL_FROM: 'an email address, optionally with a name: Acme <notifications@acme.com>',
   GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: 'seconds between attempts, comma-separated, e.g. 5,300,1800',
@@ -85,6 +87,11 @@ export interface Config {
   frontendOrigins: string[];
   /** Clerk's per-IP Frontend API rate limits; `false` only for tests and benchmarks. */
   rateLimits: boolean;
+  /**
+   * Which X-Forwarded-For hops the Frontend API believes (Fastify's trustProxy): a hop count, or proxy
+   * addresses. Unset: the socket's address is the client's, as it must be when nothing sits in front.
+   */
+  trustProxy: number | string[] | undefined;
   /** Where emails go out (nodemailer); unset: emails exist only as email.created events. */
   smtpUrl: string | undefined;
   /** The From of every email: `address` or `Name <address>`. */
@@ -106,6 +113,12 @@ export interface WebhookConfig {
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+}
+
+function trustProxy(value: string | undefined): number | string[] | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed.split(',').map((a) => a.trim());
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -148,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     frontendUrl,
     frontendOrigins: (env2.GATEHOUSE_FRONTEND_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o !== ''),
     rateLimits: env2.GATEHOUSE_RATE_LIMITS === 'on',
+    trustProxy: trustProxy(env2.GATEHOUSE_TRUST_PROXY),
     smtpUrl: env2.SMTP_URL,
     emailFrom: env2.GATEHOUSE_EMAIL_FROM,
     webhooks: {

@@ -34,6 +34,7 @@ test('loadConfig({}) → defaults: port 3000, 127.0.0.1, embedded PGlite in ./.g
     frontendUrl: 'http://127.0.0.1:3001',
     frontendOrigins: [],
     rateLimits: true,
+    trustProxy: undefined,
     smtpUrl: undefined,
     emailFrom: 'Gatehouse <notifications@localhost>',
     webhooks: { retrySchedule: [5, 300, 1800, 7200, 18000, 36000, 36000], timeout: 15, attemptRetentionDays: 30, blockPrivateNetworks: false },
@@ -54,6 +55,8 @@ test('loadConfig: the Frontend API listener, its public URL (the default `iss`),
   assert.equal(config.issuer, 'https://clerk.example.com', 'tokens are issued by the Frontend API, as Clerk does');
   assert.deepEqual(config.frontendOrigins, ['https://app.example.com', 'http://localhost:5173']);
   assert.equal(config.rateLimits, false);
+  assert.equal(loadConfig({ GATEHOUSE_TRUST_PROXY: '1' }).trustProxy, 1);
+  assert.deepEqual(loadConfig({ GATEHOUSE_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, ['10.0.0.0/8', '127.0.0.1']);
   assert.equal(loadConfig({ GATEHOUSE_FRONTEND_PORT: '4001' }).frontendUrl, 'http://127.0.0.1:4001');
   assert.equal(loadConfig({ HOST: '::1' }).frontendUrl, 'http://[::1]:3001');
   assert.equal(loadConfig({ GATEHOUSE_FRONTEND_URL: 'https://app.example.com/__clerk' }).frontendUrl, 'https://app.example.com/__clerk');
@@ -69,6 +72,7 @@ test('loadConfig: bad Frontend API settings are refused, each named', () => {
     ['GATEHOUSE_FRONTEND_ORIGINS', 'https://app.example.com/path'],
     ['GATEHOUSE_FRONTEND_ORIGINS', 'app.example.com'],
     ['GATEHOUSE_RATE_LIMITS', 'maybe'],
+    ['GATEHOUSE_TRUST_PROXY', 'yes please'],
   ] as const) {
     const error = configError({ [key]: value });
     assert.match(error.message, new RegExp(`${key}=`), `${key}=${value}`);

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.js';
 import { installErrorHandler } from '../http/errors.js';
 import type { FastifyTypebox } from '../http/fastify.js';
 import { installCoercingValidator } from '../http/validator.js';
+import { handshakeRoutes } from './client/handshake.js';
 import { clientRoutes } from './client/routes.js';
 import { installClientIdentity } from './client/identity.js';
 import { environmentRoutes } from './environment/routes.js';
@@ -23,13 +24,18 @@ import { signUpRoutes } from './sign-up/routes.js';
  * Registered by name, so this file reads as the Frontend API's table of contents.
  */
 export async function buildFrontendApp(deps: Deps, options: FastifyServerOptions = {}) {
-  const app = Fastify({
+  const serverOptions: FastifyServerOptions = {
     // clerk-js puts a trailing slash on some paths (`/me/email_addresses/`, `/me/backup_codes/`).
     routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
     bodyLimit: 1024 * 1024,
     rewriteUrl: overrideMethod,
     ...options,
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  };
+  // Rate limits count per client IP: behind a proxy, the one it forwards (GATEHOUSE_TRUST_PROXY).
+  const trust = deps.config.trustProxy;
+  if (typeof trust === 'number') serverOptions.trustProxy = (_address: string, hop: number) => hop < trust;
+  else if (trust !== undefined) serverOptions.trustProxy = trust;
+  const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
 
   installFrontendBodies(app);
   installCoercingValidator(app);
@@ -45,6 +51,7 @@ export async function buildFrontendApp(deps: Deps, options: FastifyServerOptions
       const api = v1 as unknown as FastifyTypebox;
       await environmentRoutes(api, deps);
       await clientRoutes(api, deps);
+      await handshakeRoutes(api, deps);
       await clientSessionsRoutes(api, deps);
       await signInRoutes(api, deps);
       await signUpRoutes(api, deps);

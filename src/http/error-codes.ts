@@ -158,6 +158,11 @@ export const errorCodes = {
     long: 'Password is not a valid parameter and can only be updated via /v1/me/change_password',
   },
   sign_up_mode_restricted: { status: 403, message: 'Sign-ups restricted', long: 'New sign-ups are currently restricted.' },
+  verification_code_too_many_requests: {
+    status: 429,
+    message: 'Too many verification code requests',
+    long: 'Too many verification code requests. Please wait at least 30 seconds to receive your code before trying again.',
+  },
   too_many_requests: { status: 429, message: 'Too many requests', long: 'Too many requests, retry later' },
   internal_clerk_error: {
     status: 500,

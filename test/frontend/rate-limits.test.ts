@@ -74,3 +74,12 @@ test('Frontend API rate limits', async (t) => {
     }
   });
 });
+
+test('behind a proxy (GATEHOUSE_TRUST_PROXY=1) the limit counts the forwarded client address, not the proxy\'s', async (t) => {
+  const ctx = await buildFrontendTestApp(t, { env: { GATEHOUSE_RATE_LIMITS: 'on', GATEHOUSE_TRUST_PROXY: '1' } });
+  const post = (client: string) =>
+    ctx.fapi.inject({ method: 'POST', url: '/v1/client/sign_ups', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': client } });
+  for (let i = 0; i < 5; i++) assert.equal((await post('198.51.100.1')).statusCode, 200);
+  assert.equal((await post('198.51.100.1')).statusCode, 429);
+  assert.equal((await post('198.51.100.2')).statusCode, 200, 'another client behind the same proxy');
+});

@@ -341,6 +341,33 @@ test('sign-in with an email code, and password reset by email code', async (t) =
     assert.equal((await attempt(await lastEmailedCode(ctx, user.email))).body.response.status, 'complete');
   });
 
+  await t.test('a new code within 30 s of one still usable → 429 verification_code_too_many_requests; later, or once it is used up, fine', async () => {
+    const user = await createUserWithPassword(ctx);
+    const browser = new Browser(ctx);
+    const signIn = await startSignIn(browser, user.email);
+    const prepare = () => browser.request('POST', `/v1/client/sign_ins/${signIn.id}/prepare_first_factor`, { strategy: 'email_code' });
+    assert.equal((await prepare()).status, 200);
+    const first = await lastEmailedCode(ctx, user.email);
+    assertError(await prepare(), 429, 'verification_code_too_many_requests');
+    assert.equal(await lastEmailedCode(ctx, user.email), first, 'no second email');
+    clock.advance(30_001);
+    assert.equal((await prepare()).status, 200);
+    assert.notEqual(await lastEmailedCode(ctx, user.email), undefined);
+  });
+
+  await t.test('abandoned sign-ins and their expired codes are deleted a week later', async () => {
+    const user = await createUserWithPassword(ctx);
+    const browser = new Browser(ctx);
+    const old = await startSignIn(browser, user.email);
+    await browser.request('POST', `/v1/client/sign_ins/${old.id}/prepare_first_factor`, { strategy: 'email_code' });
+    clock.advance(9 * 24 * 3600 * 1000);
+    await startSignIn(new Browser(ctx), user.email);
+    assert.equal(await ctx.deps.db.selectFrom('sign_ins').select('id').where('id', '=', old.id).executeTakeFirst(), undefined);
+    await browser.request('POST', `/v1/client/sign_ins/${(await startSignIn(browser, user.email)).id}/prepare_first_factor`, { strategy: 'email_code' });
+    const codes = await ctx.deps.db.selectFrom('verification_codes').select('key').execute();
+    assert.ok(!codes.some((c) => c.key.includes(old.id)), 'the old code is gone');
+  });
+
   await t.test('reset_password_email_code → needs_new_password → reset_password (policy applies) → complete; the old password is gone', async () => {
     const user = await createUserWithPassword(ctx);
     const elsewhere = new Browser(ctx);

@@ -3,7 +3,8 @@ import type { Executor } from '../../db/database.js';
 import type { Clock } from '../../lib/clock.js';
 import { safeEqual } from '../../lib/constant-time.js';
 import type { SecretBox } from '../../lib/secret-box.js';
-import { consumeCode, deleteCode, findCode, takeAttempt, upsertCode } from './store.js';
+import { ClerkError } from '../../http/clerk-error.js';
+import { consumeCode, deleteCode, deleteExpiredCodes, findCode, takeAttempt, upsertCode } from './store.js';
 
 // Six-digit one-time codes sent by email. A code lives 10 minutes and allows 5 attempts, after which the
 // verification has failed and a new code must be prepared (both unsourced: best guesses, Clerk documents
@@ -11,18 +12,39 @@ import { consumeCode, deleteCode, findCode, takeAttempt, upsertCode } from './st
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const CODE_MAX_ATTEMPTS = 5;
+/**
+ * A new code for the same thing waits this long while the last one is still usable (Clerk's
+ * verification_code_too_many_requests: "wait at least 30 seconds"), so a form cannot be made to send mail in a loop.
+ */
+export const RESEND_AFTER_MS = 30_000;
 
 type CodeDeps = { db: Executor; clock: Clock; secretBox: SecretBox };
+
+/** Codes of abandoned attempts are dropped a day after they expired, checked at most once a minute. */
+let lastSweep = 0;
+async function sweepExpired(deps: { db: Executor }, nowMs: number) {
+  if (nowMs - lastSweep < 60_000) return;
+  lastSweep = nowMs;
+  await deleteExpiredCodes(deps.db, nowMs - 24 * 3600 * 1000);
+}
 
 export interface IssuedCode {
   code: string;
   expireAt: number;
 }
 
-/** A fresh code for `key` (replacing any earlier one). The caller sends it. */
+/**
+ * A fresh code for `key` (replacing any earlier one). The caller sends it. While the previous code is less
+ * than 30 s old and still usable: 429 verification_code_too_many_requests.
+ */
 export async function issueCode(deps: CodeDeps, key: string): Promise<IssuedCode> {
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const now = deps.clock.now();
+  const previous = await findCode(deps.db, key);
+  if (previous && previous.created_at > now - RESEND_AFTER_MS && previous.expire_at > now && previous.attempts < CODE_MAX_ATTEMPTS) {
+    throw new ClerkError('verification_code_too_many_requests');
+  }
+  await sweepExpired(deps, now);
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const expireAt = now + CODE_TTL_MS;
   await upsertCode(deps.db, { key, code_sealed: deps.secretBox.seal(code), expire_at: expireAt, created_at: now });
   return { code, expireAt };

@@ -35,3 +35,8 @@ export async function consumeCode(db: Executor, key: string, codeSealed: string)
 export async function deleteCode(db: Executor, key: string): Promise<void> {
   await db.deleteFrom('verification_codes').where('key', '=', key).execute();
 }
+
+/** Drops codes that expired before `beforeMs` (their attempt was abandoned). */
+export async function deleteExpiredCodes(db: Executor, beforeMs: number): Promise<void> {
+  await db.deleteFrom('verification_codes').where('expire_at', '<', beforeMs).execute();
+}

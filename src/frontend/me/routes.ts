@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import secureJson from 'secure-json-parse';
 import type { Deps } from '../../deps.js';
 import { ClerkError, paramError } from '../../http/clerk-error.js';
 import type { FastifyTypebox } from '../../http/fastify.js';
@@ -8,6 +7,7 @@ import { userViewContext } from '../../users/serialize.js';
 import type { FullUserRow } from '../../users/store.js';
 import { forRequest } from '../../webhooks/events.js';
 import { envelope } from '../client/envelope.js';
+import { jsonObjectParam } from '../plumbing/json-param.js';
 import { signedIn } from './auth.js';
 import { meEmailAddressRoutes } from './email-addresses.js';
 import { meMfaRoutes } from './mfa.js';
@@ -29,20 +29,8 @@ const FORBIDDEN = ['public_metadata', 'private_metadata'] as const;
 function profileInput(body: Record<string, unknown>): ProfileInput {
   for (const key of FORBIDDEN) if (key in body) throw paramError('form_param_unknown', key);
   if ('password' in body) throw new ClerkError('updating_user_password_deprecated');
-  const input = { ...body } as ProfileInput & { unsafe_metadata?: unknown };
-  const metadata = input.unsafe_metadata;
-  if (typeof metadata === 'string') {
-    let parsed: unknown;
-    try {
-      parsed = secureJson.parse(metadata, undefined, { protoAction: 'error', constructorAction: 'error' });
-    } catch {
-      parsed = undefined;
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw paramError('form_param_value_invalid', 'unsafe_metadata', 'Unsafe metadata must be a valid key-value object.');
-    }
-    input.unsafe_metadata = parsed as Record<string, unknown>;
-  }
+  const input = { ...body } as ProfileInput & { unsafe_metadata?: string | Record<string, unknown> | null };
+  if (input.unsafe_metadata !== undefined) input.unsafe_metadata = jsonObjectParam(input.unsafe_metadata, 'unsafe_metadata');
   const known: (keyof ProfileInput)[] = ['first_name', 'last_name', 'username', 'unsafe_metadata', 'primary_email_address_id'];
   return Object.fromEntries(known.filter((k) => input[k] !== undefined).map((k) => [k, input[k]])) as ProfileInput;
 }

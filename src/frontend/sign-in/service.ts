@@ -12,7 +12,7 @@ import { discardCode } from '../codes/service.js';
 import type { RequestDeps } from '../plumbing/request-deps.js';
 import { attemptPassword, codeKey } from './attempts.js';
 import { codeEmailAddress, firstFactors } from './factors.js';
-import { abandonSignIns, findCurrentSignIn, findSignInById, insertSignIn, updateSignIn } from './store.js';
+import { abandonSignIns, deleteSignInsAbandonedBefore, findCurrentSignIn, findSignInById, insertSignIn, updateSignIn } from './store.js';
 
 // The sign-in attempt of a client: who is signing in (the identifier), then the first factor (password
 // or a code by email), then the second factor when the user has one, then a session. This file holds
@@ -20,6 +20,9 @@ import { abandonSignIns, findCurrentSignIn, findSignInById, insertSignIn, update
 
 /** A sign-in left unfinished is abandoned after a day (unsourced: Clerk does not document it). */
 const ABANDON_AFTER_MS = 24 * 3600 * 1000;
+/** Sign-ins are kept a week past abandon_at (what `GET /v1/client/sign_ins/{id}` can still read), then deleted. */
+const KEEP_AFTER_ABANDON_MS = 7 * 24 * 3600 * 1000;
+let lastSweep = 0;
 
 /** Strategies Gatehouse can carry out (no OAuth, SAML, passkeys, SMS, links or tickets yet). */
 const FIRST_FACTOR_STRATEGIES = new Set(['password', 'email_code', 'reset_password_email_code']);
@@ -106,6 +109,10 @@ export async function createSignIn(deps: RequestDeps, client: ClientRow, input: 
     await abandonSignIns(db, client.id, now);
     await insertSignIn(db, row);
   });
+  if (now - lastSweep > 60_000) {
+    lastSweep = now;
+    await deleteSignInsAbandonedBefore(deps.db, now - KEEP_AFTER_ABANDON_MS);
+  }
   if (!user || strategy === undefined) return row;
   if (strategy === 'password') return attemptPassword(deps, row, user, input.password!);
   return prepareFirstFactor(deps, row, { strategy });

@@ -64,3 +64,8 @@ export async function abandonSignIns(db: Executor, clientId: string, nowMs: numb
     .where('status', 'not in', ['complete', 'abandoned'])
     .execute();
 }
+
+/** Deletes attempts whose abandon_at passed before `beforeMs` (finished or not, nothing refers to them then). */
+export async function deleteSignInsAbandonedBefore(db: Executor, beforeMs: number): Promise<void> {
+  await db.deleteFrom('sign_ins').where('abandon_at', '<', beforeMs).execute();
+}

@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import secureJson from 'secure-json-parse';
 import type { Deps } from '../../deps.js';
-import type { JsonObject, SignUpRow } from '../../db/schema.js';
+import type { SignUpRow } from '../../db/schema.js';
 import { paramError } from '../../http/clerk-error.js';
 import type { FastifyTypebox } from '../../http/fastify.js';
 import { Nullable } from '../../http/schemas.js';
@@ -10,6 +9,7 @@ import { readSettings } from '../../instance/settings.js';
 import { forRequest } from '../../webhooks/events.js';
 import { envelope } from '../client/envelope.js';
 import { ensureRequestClient, findRequestClient } from '../client/identity.js';
+import { jsonObjectParam } from '../plumbing/json-param.js';
 import { rateLimited } from '../plumbing/rate-limit.js';
 import { serializeSignUp } from './serialize.js';
 import { attemptVerification, createSignUp, getOpenSignUp, getSignUp, prepareVerification, updateSignUpFields, type SignUpInput } from './service.js';
@@ -41,21 +41,7 @@ function signUpInput(body: FieldsInput | undefined): SignUpInput {
   if (body.phone_number) throw paramError('form_param_unknown', 'phone_number');
   if (body.web3_wallet) throw paramError('form_param_unknown', 'web3_wallet');
   const { unsafe_metadata, phone_number: _p, web3_wallet: _w, ...rest } = body;
-  return { ...rest, ...(unsafe_metadata !== undefined ? { unsafe_metadata: metadataObject(unsafe_metadata) } : {}) };
-}
-
-function metadataObject(value: string | JsonObject | null): JsonObject | null {
-  if (value === null || typeof value !== 'string') return value;
-  let parsed: unknown;
-  try {
-    parsed = secureJson.parse(value, undefined, { protoAction: 'error', constructorAction: 'error' });
-  } catch {
-    parsed = undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw paramError('form_param_value_invalid', 'unsafe_metadata', 'Unsafe metadata must be a valid key-value object.');
-  }
-  return parsed as JsonObject;
+  return { ...rest, ...(unsafe_metadata !== undefined ? { unsafe_metadata: jsonObjectParam(unsafe_metadata, 'unsafe_metadata') } : {}) };
 }
 
 /** /v1/client/sign_ups: the client's sign-up, step by step. */

@@ -12,7 +12,7 @@ import { assertNoSession } from '../sign-in/service.js';
 import { checkCode, discardCode } from '../codes/service.js';
 import type { RequestDeps } from '../plumbing/request-deps.js';
 import { readyToComplete } from './requirements.js';
-import { abandonSignUps, findCurrentSignUp, findSignUpById, findSignUpByIdForUpdate, insertSignUp, updateSignUp, type SignUpPatch } from './store.js';
+import { abandonSignUps, deleteSignUpsAbandonedBefore, findCurrentSignUp, findSignUpById, findSignUpByIdForUpdate, insertSignUp, updateSignUp, type SignUpPatch } from './store.js';
 
 // A client's sign-up: the fields of the new user arrive (create, then PATCH), the email address is
 // verified with a code, and once nothing is missing the user is created through the same service as
@@ -20,6 +20,9 @@ import { abandonSignUps, findCurrentSignUp, findSignUpById, findSignUpByIdForUpd
 
 /** An unfinished sign-up is abandoned after a day (unsourced: Clerk does not document it). */
 const ABANDON_AFTER_MS = 24 * 3600 * 1000;
+/** Sign-ups are kept a week past abandon_at, then deleted. */
+const KEEP_AFTER_ABANDON_MS = 7 * 24 * 3600 * 1000;
+let lastSweep = 0;
 
 export interface SignUpInput {
   email_address?: string | null;
@@ -113,6 +116,10 @@ export async function createSignUp(deps: RequestDeps, client: ClientRow, input: 
     await abandonSignUps(db, client.id, now);
     await insertSignUp(db, { id, client_id: client.id, abandon_at: now + ABANDON_AFTER_MS, created_at: now, ...patch });
   });
+  if (now - lastSweep > 60_000) {
+    lastSweep = now;
+    await deleteSignUpsAbandonedBefore(deps.db, now - KEEP_AFTER_ABANDON_MS);
+  }
   const row = (await findSignUpById(deps.db, id))!;
   if (input.strategy === 'email_code' && row.email_address) return prepareVerification(deps, row, { strategy: 'email_code' });
   return row;

@@ -77,3 +77,8 @@ export async function abandonSignUps(db: Executor, clientId: string, nowMs: numb
     .where('status', '=', 'missing_requirements')
     .execute();
 }
+
+/** Deletes attempts whose abandon_at passed before `beforeMs` (finished or not, nothing refers to them then). */
+export async function deleteSignUpsAbandonedBefore(db: Executor, beforeMs: number): Promise<void> {
+  await db.deleteFrom('sign_ups').where('abandon_at', '<', beforeMs).execute();
+}
