@@ -66,6 +66,17 @@ function send(res, status, type, body, extra = {}) {
   res.end(body);
 }
 
+/** authenticateRequest's response headers (a redirect, cookies to set) as node:http headers. */
+function headersOf(state) {
+  const headers = {};
+  for (const [name, value] of state.headers) if (name !== 'set-cookie') headers[name] = value;
+  const cookies = state.headers.getSetCookie();
+  if (cookies.length > 0) headers['set-cookie'] = cookies;
+  return headers;
+}
+
+const escapeHtml = (value) => String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 /** Starts the app; resolves to its URL and a close function. */
 export async function startExample(env = process.env) {
   const config = readConfig(env);
@@ -95,15 +106,30 @@ export async function startExample(env = process.env) {
         // The file names carry the version, so the browser may keep them.
         return send(res, 200, 'text/javascript', file, { 'cache-control': 'public, max-age=3600' });
       }
+      // The whole point of the example: the app's backend trusts the __session cookie only after
+      // @clerk/backend has verified it (signature via Gatehouse's JWKS, expiry, azp = this app's origin).
+      // proxyUrl: where a handshake goes (without it, https://<host in the publishable key>).
+      const authenticate = () =>
+        clerk.authenticateRequest(toFetchRequest(req, origin), { authorizedParties: [origin], proxyUrl: config.frontendUrl });
       if (path === '/api/me') {
-        // The whole point of the example: the app's backend trusts the __session cookie only after
-        // @clerk/backend has verified it (signature via Gatehouse's JWKS, expiry, azp = this app's origin).
-        const state = await clerk.authenticateRequest(toFetchRequest(req, origin), { authorizedParties: [origin] });
+        // Called with fetch() from the page: always a plain signed-in or signed-out answer.
+        const state = await authenticate();
         const auth = state.toAuth();
         const body = state.isSignedIn
           ? { signedIn: true, userId: auth.userId, sessionId: auth.sessionId }
           : { signedIn: false, reason: state.reason };
         return send(res, 200, 'application/json', JSON.stringify(body));
+      }
+      if (path === '/server') {
+        // A server-rendered page, without clerk-js. When its __session is missing or expired (the tab
+        // slept), @clerk/backend answers `handshake`: a redirect through Gatehouse's
+        // /v1/client/handshake, which sends the browser back with fresh cookies to set.
+        const state = await authenticate();
+        if (state.status === 'handshake') return send(res, 307, 'text/plain', '', headersOf(state));
+        const auth = state.toAuth();
+        const text = state.isSignedIn ? `Signed in as ${auth.userId} (server-rendered).` : `Signed out (${state.reason}).`;
+        const html = `<!doctype html><title>Server-rendered</title><p id="server-status">${escapeHtml(text)}</p><p><a href="/">Back</a></p>`;
+        return send(res, 200, 'text/html; charset=utf-8', html, headersOf(state));
       }
       return send(res, 404, 'text/plain', 'not found\n');
     } catch (error) {

@@ -2,6 +2,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import { startEmailDelivery } from '../../../src/email/delivery.js';
 import { buildFrontendApp } from '../../../src/frontend/app.js';
+import { logger } from '../../../src/logger.js';
 import { publishableKey } from '../../../src/frontend/publishable-key.js';
 import { startSmtpServer, type ReceivedEmail } from '../../email/smtp.js';
 import { SECRET_KEY, buildTestApp } from '../../helper.js';
@@ -58,8 +59,12 @@ export async function startGatehouse(t: TestContext): Promise<RunningGatehouse> 
       SMTP_URL: smtp.url,
     },
   });
-  const silent = { info() {}, warn() {}, error() {} };
-  emails = await startEmailDelivery({ db: deps.db, clock: deps.clock, smtpUrl: smtp.url }, silent);
+  // Delivery problems go to stderr (a missing email is otherwise a bare timeout); a short poll and quick
+  // retries, so a busy machine does not make the test wait for the production schedule.
+  emails = await startEmailDelivery({ db: deps.db, clock: deps.clock, smtpUrl: smtp.url }, logger('warn'), {
+    pollIntervalMs: 500,
+    retryScheduleMs: [500, 1000, 2000, 4000],
+  });
   frontend = await buildFrontendApp(deps, { logger: false });
   const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
   await frontend.listen({ port: frontendPort, host: '127.0.0.1' });

@@ -75,7 +75,7 @@ test('clerk-js against Gatehouse in headless Chromium', { skip, timeout: 300_000
   assert.equal(example.publishableKey, `pk_live_${Buffer.from(`${new URL(gatehouse.frontendUrl).host}$`).toString('base64')}`);
   const browser = await launchChromium(t);
 
-  await t.test('sign in with password and TOTP, token refresh, sign out', async () => {
+  await t.test('sign in with password and TOTP, token refresh, handshake, sign out', async () => {
     const email = uniqueEmail('clerkjs');
     const totpSecret = generateTotpSecret();
     const user = await gatehouse.bapi('POST', '/v1/users', { email_address: [email], password: PASSWORD, totp_secret: totpSecret });
@@ -121,7 +121,25 @@ test('clerk-js against Gatehouse in headless Chromium', { skip, timeout: 300_000
     assert.equal(claims(second).sid, sessionId);
     assert.deepEqual(await askBackend(page), { signedIn: true, userId, sessionId }, 'the backend accepts the new token');
 
+    // A server-rendered page load without __session (the tab slept past the token's life): @clerk/backend
+    // sends the browser through Gatehouse's /v1/client/handshake, which returns it with a fresh token.
+    await page.goto('about:blank'); // no clerk-js running to write the cookie back
+    await context.clearCookies({ name: /^__session/ });
+    const handshakes: string[] = [];
+    context.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/v1/client/handshake') handshakes.push(request.url());
+    });
+    await page.goto(`${example.url}/server`);
+    assert.equal(await page.locator('#server-status').innerText(), `Signed in as ${userId} (server-rendered).`);
+    assert.equal(handshakes.length, 1, 'one trip through the handshake');
+    assert.equal(new URL(handshakes[0]!).origin, gatehouse.frontendUrl);
+    const restored = (await context.cookies(example.url)).find((c) => c.name === '__session');
+    assert.ok(restored, 'the handshake set __session again');
+    assert.equal(claims(restored.value).sid, sessionId);
+    assert.equal((await context.cookies(example.url)).some((c) => c.name === '__clerk_handshake'), false, 'the handshake cookie is gone');
+
     // Sign out from the page: the session ends on the Backend API too, and the backend says signed-out.
+    await page.goto(example.url);
     await page.locator('#sign-out').click();
     await page.locator('input[name="identifier"]').waitFor({ timeout: UI_TIMEOUT });
     assert.equal(await clerkUserId(page), null);
