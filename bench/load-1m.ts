@@ -190,7 +190,7 @@ export async function load1m(options: { url?: string; schema?: string; file?: st
       `select i.indexname as name, i.indexdef as def from pg_indexes i
        where i.schemaname = $1 and i.tablename = any($2)
          and not exists (select 1 from pg_constraint c where c.conname = i.indexname and c.contype = 'p')`,
-      [schema, Object.keys(TABLES)],
+      [schema, [...Object.keys(TABLES), 'user_search']],
     );
     for (const { name } of indexes) await admin.query(`drop index ${schema}.${name}`);
 
@@ -200,8 +200,14 @@ export async function load1m(options: { url?: string; schema?: string; file?: st
     console.error(`copied ${count} users in ${((copied - started) / 1000).toFixed(1)} s; rebuilding ${indexes.length} indexes`);
     // GIN builds first: they are the long ones, so two connections finish together.
     const defs = indexes.map((i) => i.def).sort((a, b) => Number(b.includes(' gin ')) - Number(a.includes(' gin ')));
-    await runParallel(url, schema, defs, 2);
-    await runParallel(url, schema, Object.keys(TABLES).map((t) => `vacuum (analyze) ${schema}.${t}`), 2);
+    const isSearch = (def: string) => / ON \S*user_search /i.test(def);
+    await runParallel(url, schema, defs.filter((d) => !isSearch(d)), 2);
+    // The search documents (migration 0013) by the same SQL function the app uses, once the identifications'
+    // user_id indexes exist (it looks each user's up), on a connection whose search path finds the tables;
+    // then their trigram index.
+    await runParallel(url, schema, ['insert into user_search (user_id, document) select id, user_search_document(id, username, first_name, last_name) from users'], 1);
+    await runParallel(url, schema, defs.filter(isSearch), 1);
+    await runParallel(url, schema, [...Object.keys(TABLES), 'user_search'].map((t) => `vacuum (analyze) ${schema}.${t}`), 2);
     const seconds = (performance.now() - started) / 1000;
     const note = `${count} users from ${file}, loaded ${new Date().toISOString()} in ${seconds.toFixed(0)} s`;
     await admin.query(`comment on schema ${schema} is '${note.replace(/'/g, "''")}'`);

@@ -13,9 +13,9 @@ export const SECRET_KEY = 'sk_test_gatehouse_bench_key_0123456789';
 const BUILD_DIR = 'bench/data/dist';
 
 /** The benchmark database URL with the 1M schema first on the search path (pg_trgm lives in public). */
-export function schemaUrl(): string {
+export function schemaUrl(schema: string = SCHEMA): string {
   const url = new URL(BENCH_URL);
-  url.searchParams.set('options', `-c search_path=${SCHEMA},public`);
+  url.searchParams.set('options', `-c search_path=${schema},public`);
   return url.toString();
 }
 
@@ -51,7 +51,7 @@ export interface Server {
  * Starts `gatehouse` (the real server: src/main.ts, compiled) or `bare` (bench/users-bare-server.ts) in
  * its own process on 127.0.0.1, against the 1M schema, and waits until it answers.
  */
-export async function startServer(kind: 'gatehouse' | 'bare', port: number): Promise<Server> {
+export async function startServer(kind: 'gatehouse' | 'bare', port: number, schema: string = SCHEMA): Promise<Server> {
   const entry = kind === 'gatehouse' ? `${BUILD_DIR}/src/main.js` : `${BUILD_DIR}/bench/users-bare-server.js`;
   mkdirSync('bench/data', { recursive: true });
   const log = openSync(`bench/data/${kind}-server.log`, 'w');
@@ -60,7 +60,7 @@ export async function startServer(kind: 'gatehouse' | 'bare', port: number): Pro
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATABASE_URL: schemaUrl(),
+      DATABASE_URL: schemaUrl(schema),
       GATEHOUSE_SECRET_KEY: SECRET_KEY,
       GATEHOUSE_DATA_DIR: 'bench/data/gatehouse',
       // Request logs off: one JSON line per request is a layer the bare handler does not have either.
@@ -130,8 +130,8 @@ export function sampleMemory(pid: number) {
   };
 }
 
-export async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: schemaUrl() });
+export async function withClient<T>(work: (client: pg.Client) => Promise<T>, schema: string = SCHEMA): Promise<T> {
+  const client = new pg.Client({ connectionString: schemaUrl(schema) });
   await client.connect();
   try {
     return await work(client);

@@ -415,6 +415,12 @@ export interface RowCountsTable {
   delta: number;
 }
 
+/** Migration 0013: one search document per user for `query` (users/search/ owns it). */
+export interface UserSearchTable {
+  user_id: string;
+  document: string;
+}
+
 export interface Database {
   encryption_key_check: EncryptionKeyCheckTable;
   events: EventsTable;
@@ -442,6 +448,7 @@ export interface Database {
   invitations: InvitationsTable;
   images: ImagesTable;
   row_counts: RowCountsTable;
+  user_search: UserSearchTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

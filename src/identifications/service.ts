@@ -5,6 +5,7 @@ import { ClerkError, clerkErrorEntry, type ClerkErrorEntry } from '../http/clerk
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { recordUserEvents, type UserEventDeps } from '../users/events.js';
+import { refreshUserSearch } from '../users/search/service.js';
 import { identificationKinds, type IdentificationKind } from './kinds.js';
 import {
   clearDefaultSecondFactor,
@@ -74,6 +75,7 @@ export async function withUniqueIdentifiers<T>(write: () => Promise<T>): Promise
  */
 export async function addImportedIdentifications(db: Executor, kind: IdentificationKind, rows: NewIdentification[]): Promise<void> {
   await insertIdentifications(db, kind, rows);
+  await refreshUserSearch({ db }, rows.map((r) => r.user_id));
 }
 
 export function identificationNotFound(): ClerkError {
@@ -119,6 +121,7 @@ export async function addIdentification(deps: WriteDeps, kind: IdentificationKin
         },
       ]),
     );
+    await refreshUserSearch({ db }, [userId]);
     if (makePrimary) await updatePrimaryIdentification(db, kind, userId, id, now);
     await recordUserEvents({ ...deps, db }, 'user.updated', [userId]);
     return (await findIdentificationById(db, kind, id))!;
@@ -196,6 +199,7 @@ export async function deleteIdentification(deps: WriteDeps, kind: Identification
     const user = await lockUserForIdentifications(db, existing.user_id);
     if ((await countUserIdentifications(db, existing.user_id)) <= 1) throw new ClerkError('identification_deletion_failed');
     await deleteIdentificationById(db, kind, id);
+    await refreshUserSearch({ db }, [existing.user_id]);
     const now = deps.clock.now();
     if (user?.[identificationKinds[kind].primaryColumn] === id) {
       const next = (await findIdentificationsByUserId(db, kind, existing.user_id)).find((r) => r.verified);

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { queryPrepared, type Executor } from '../db/database.js';
 import type { UserPatch, UserRow } from '../db/schema.js';
+import { refreshSearchDocuments } from './search/store.js';
 
 export interface EmailJson {
   id: string;
@@ -105,9 +106,14 @@ export async function findUserByIdForUpdate(db: Executor, id: string): Promise<U
   return db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+/** The users columns the search document holds (users/search/): a patch naming one rewrites it. */
+export const SEARCHED_COLUMNS: readonly string[] = ['username', 'first_name', 'last_name'];
+
 export async function updateUserById(db: Executor, id: string, patch: UserPatch): Promise<boolean> {
   const result = await db.updateTable('users').set(patch).where('id', '=', id).executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  const updated = result.numUpdatedRows > 0n;
+  if (updated && SEARCHED_COLUMNS.some((c) => c in patch)) await refreshSearchDocuments(db, [id]);
+  return updated;
 }
 
 /** Deletes the user; identifications and sessions go with it (on delete cascade). */

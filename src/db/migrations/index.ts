@@ -8,6 +8,7 @@ import * as m0007 from './0007_email_outbox.js';
 import * as m0008 from './0008_webhook_delivery.js';
 import * as m0010 from './0010_secret_key_sources.js';
 import * as m0011 from './0011_encryption_key_check.js';
+import * as m0013 from './0013_user_search.js';
 import * as m0018 from './0018_frontend_clients.js';
 import * as m0019 from './0019_verification_codes.js';
 import * as m0020 from './0020_rate_limits.js';
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '0008_webhook_delivery': m0008,
   '0010_secret_key_sources': m0010,
   '0011_encryption_key_check': m0011,
+  '0013_user_search': m0013,
   '0018_frontend_clients': m0018,
   '0019_verification_codes': m0019,
   '0020_rate_limits': m0020,

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { JsonObject, UserRow } from '../../db/schema.js';
-import { selectFullUsers, type FullUserRow } from '../store.js';
+import { refreshSearchDocuments } from '../search/store.js';
+import { SEARCHED_COLUMNS, selectFullUsers, type FullUserRow } from '../store.js';
 
 // Set-based writes and reads for many users at once: the bulk import (and POST /v1/users, which is a
 // batch of one). Rows travel as one JSON document per table and are expanded by json_populate_recordset,
@@ -125,8 +126,8 @@ function identificationJson(users: NewUserRecords[], kind: 'email_addresses' | '
  * Inserts users and their identifications in one statement. The scalar subqueries in the select list run
  * in order (users, emails, phones, wallets), so when several unique indexes would be violated the first
  * one reported is the same as with one insert after the other; the foreign keys are checked at the end of
- * the statement, once the users exist. One statement is atomic on its own; callers still wrap it in a
- * transaction when they add other writes.
+ * the statement, once the users exist. A second statement then writes their search documents (it has to
+ * see the identifications): callers run both in one transaction.
  */
 export async function insertNewUsers(db: Executor, users: NewUserRecords[]): Promise<void> {
   if (users.length === 0) return;
@@ -177,6 +178,7 @@ export async function insertNewUsers(db: Executor, users: NewUserRecords[]): Pro
     )
     select (select count(*) from u) as users, (select count(*) from e) as emails,
            (select count(*) from p) as phones, (select count(*) from w) as wallets, (select count(*) from i) as images`.execute(db);
+  await refreshSearchDocuments(db, users.map((u) => u.user.id));
 }
 
 /**
@@ -296,4 +298,5 @@ export async function updateUsersWithPatches(db: Executor, patches: { id: string
     update users as u set (${targets}) = (select ${values} from jsonb_populate_record(u, r.patch) as p)
     from jsonb_to_recordset(${toJson(patches)}::jsonb) as r(id text, patch jsonb)
     where u.id = r.id`.execute(db);
+  if (columns.some((c) => SEARCHED_COLUMNS.includes(c))) await refreshSearchDocuments(db, patches.map((p) => p.id));
 }

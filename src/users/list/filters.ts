@@ -1,10 +1,11 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
+import { DOCUMENT_SEPARATOR, searchMatches } from '../search/store.js';
 
-// The WHERE side of GET /v1/users and /v1/users/count: every filter as SQL that an index serves (trigram
-// GIN indexes for the `*query` filters, btrees for the exact ones). store.ts decides the order,
-// the page, and how `query` is applied.
+// The WHERE side of GET /v1/users and /v1/users/count: every filter as SQL that an index serves (the
+// search document's trigram index for `query`, trigram GIN indexes for the other `*_query` filters, btrees
+// for the exact ones). store.ts decides the order and the page.
 
 /** The filters of GET /v1/users and /v1/users/count, already split and lowercased by the service. */
 export interface UserFilters {
@@ -50,41 +51,30 @@ function walletMatches(db: Executor, pattern: string) {
 }
 
 /**
- * `query`: users whose email, phone, wallet, username, id or name contains the term, as one UNION ALL of
- * trigram (bitmap) index scans. Used as `users.id in (…)` rather than an OR of six conditions: PostgreSQL
- * cannot turn an OR of IN-subqueries into a join, so the OR form scans all of `users`.
+ * `query`: users whose email, phone, wallet, username, id or name contains the term. The document
+ * (users/search/) holds all of them, so this is one scan of its trigram index.
  */
-export function queryMatches(db: Executor, pattern: string) {
-  return emailMatches(db, pattern)
-    .unionAll(phoneMatches(db, pattern))
-    .unionAll(walletMatches(db, pattern))
-    .unionAll(
-      db
-        .selectFrom('users')
-        .select('users.id as user_id')
-        .where(sql<boolean>`lower(users.username) like ${pattern} or lower(users.id) like ${pattern} or ${fullName} like ${pattern}`),
-    );
+export function queryMatches(db: Executor, term: string) {
+  return searchMatches(db, contains(term));
 }
 
 /**
- * The same test, one user at a time (index probes by user id), for walking an order (see listUsers).
- * `offset 0` keeps each EXISTS a per-row probe: without it the planner may hash the whole match set
- * first, which is the very cost the walk is there to avoid.
+ * Whether a term could match across two values of a document: only one containing the separator. Such a
+ * term is then also tested value by value, as the filter did before the document existed.
  */
-export function queryMatchesRow(pattern: string) {
+export function spansValues(term: string): boolean {
+  return term.includes(DOCUMENT_SEPARATOR);
+}
+
+/** `query` tested value by value on each user (the exact rule; only for terms that contain the separator). */
+export function queryMatchesValues(pattern: string) {
   return sql<boolean>`(lower(users.username) like ${pattern} or lower(users.id) like ${pattern} or ${fullName} like ${pattern}
-    or exists (select from email_addresses e where e.user_id = users.id and lower(e.email_address) like ${pattern} offset 0)
-    or exists (select from phone_numbers p where p.user_id = users.id and p.phone_number like ${pattern} offset 0)
-    or exists (select from web3_wallets w where w.user_id = users.id and lower(w.web3_wallet) like ${pattern} offset 0))`;
+    or exists (select from email_addresses e where e.user_id = users.id and lower(e.email_address) like ${pattern})
+    or exists (select from phone_numbers p where p.user_id = users.id and p.phone_number like ${pattern})
+    or exists (select from web3_wallets w where w.user_id = users.id and lower(w.web3_wallet) like ${pattern}))`;
 }
 
-/**
- * How `query` is applied as a filter: the semi-join on the trigram scans, or the matching ids already
- * collected (store.ts decides; applyFilters never reads `f.query` itself).
- */
-export type QueryFilter = { by: 'union'; pattern: string } | { by: 'ids'; ids: string[] };
-
-export function applyFilters<O>(query: SelectQueryBuilder<Database, 'users', O>, db: Executor, f: UserFilters, plan?: QueryFilter) {
+export function applyFilters<O>(query: SelectQueryBuilder<Database, 'users', O>, db: Executor, f: UserFilters) {
   let q = query;
   if (f.emailAddresses?.length) {
     const list = f.emailAddresses;
@@ -123,8 +113,11 @@ export function applyFilters<O>(query: SelectQueryBuilder<Database, 'users', O>,
     const orgIds = f.organizationIds.exclude;
     q = q.where((eb) => eb('users.id', 'not in', members(orgIds)));
   }
-  if (plan?.by === 'union') q = q.where((eb) => eb('users.id', 'in', queryMatches(db, plan.pattern)));
-  if (plan?.by === 'ids') q = q.where(sql<boolean>`users.id = any(${plan.ids})`);
+  if (f.query) {
+    const term = f.query;
+    q = q.where((eb) => eb('users.id', 'in', queryMatches(db, term)));
+    if (spansValues(term)) q = q.where(queryMatchesValues(contains(term)));
+  }
   if (f.emailAddressQuery) {
     const p = contains(f.emailAddressQuery);
     q = q.where((eb) => eb('users.id', 'in', emailMatches(db, p)));

@@ -2,7 +2,8 @@ import type { SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { includeExclude } from '../../http/list-params.js';
-import { applyFilters, contains, queryMatchesRow } from './filters.js';
+import { applyFilters, contains, queryMatchesValues, spansValues } from './filters.js';
+import { documentMatchesRow } from '../search/store.js';
 import { countUsers as countUserRows, listUsers as listUserRows, type UserFilters, type UserOrder, type UserOrderField } from './store.js';
 import type { UserFilterInput, UserListInput } from '../schemas.js';
 
@@ -50,14 +51,16 @@ export async function countUsers(deps: { db: Executor }, q: UserFilterInput) {
 /**
  * GET /v1/users's filters as a function that adds them to a query joined with `users` (organization
  * membership lists filter their members with the same parameters), or undefined when none is given.
- * `query` is tested on each joined user (index probes by user id): a membership list reads an
- * organization's members, never all the users a common term matches.
+ * `query` is tested on each joined user's search document (a primary-key probe): a membership list reads
+ * an organization's members, never all the users a common term matches.
  */
 export function userFilter(deps: { db: Executor }, q: Partial<UserFilterInput>) {
   const { query, ...filters } = toUserFilters(q as UserFilterInput);
   if (query === undefined && Object.values(filters).every((v) => v === undefined)) return undefined;
   return <Q extends SelectQueryBuilder<Database, 'users', object>>(builder: Q): Q => {
     const filtered = applyFilters(builder, deps.db, filters);
-    return (query ? filtered.where(queryMatchesRow(contains(query))) : filtered) as Q;
+    if (!query) return filtered as Q;
+    const matched = filtered.where(documentMatchesRow(contains(query)));
+    return (spansValues(query) ? matched.where(queryMatchesValues(contains(query))) : matched) as Q;
   };
 }

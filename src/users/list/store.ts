@@ -1,11 +1,13 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { applyFilters, contains, queryMatches, queryMatchesRow, type QueryFilter, type UserFilters } from './filters.js';
+import { applyFilters, contains, spansValues, type UserFilters } from './filters.js';
 import { selectFullUsers, type FullUserRow } from '../store.js';
+import { countSearchMatches } from '../search/store.js';
 
-// GET /v1/users and /v1/users/count at scale (issue 5; plans in bench/README.md). Filters are in
-// filters.ts; this file orders, pages and counts, and picks how to apply the filters the planner
-// cannot cost on its own.
+// GET /v1/users and /v1/users/count at scale (issues 5 and 14; plans in bench/README.md). Filters are in
+// filters.ts; this file orders, pages and counts. `query` is a plain filter on the search document
+// (users/search/): its one trigram index gives the planner one scan to cost, sized by the document's
+// statistics (taken by the migration and after every import).
 
 export type { UserFilters } from './filters.js';
 
@@ -43,29 +45,21 @@ const SORT_KEYS: Record<UserOrderField, { column: string; nullable: boolean }> =
   last_sign_in_at: { column: 'last_sign_in_at', nullable: true },
 };
 
-// Two kinds of filter defeat the planner when a page is wanted in some order:
-// - `query`: it sees six trigram scans, not how many distinct users they find (it assumes 200). A rare
-//   term is best served by collecting the matching users and sorting them; a common one (`son`: 100,000
-//   users) by walking the order and testing users one by one until the page is full. The matches are
-//   first counted up to a cap, which costs little either way (the scans stop there), and that decides.
-// - a created_at / last_active_at range with another order: the planner walks the order's index expecting
-//   matches spread evenly, but time correlates with ids, updated_at, sign-ins…, so they may all sit at the
-//   far end (created_at_after=last month & order_by=updated_at read all 1M users in 3 s).
-// Either way the page is first looked for in a bounded walk of the order (`walkRows` users), which is
-// exact when it fills the page; otherwise the filters are applied first and their matches sorted, which
-// costs as many users as match.
+// One kind of filter defeats the planner when a page is wanted in some order: a created_at /
+// last_active_at range with another order. The planner walks the order's index expecting matches spread
+// evenly, but time correlates with ids, updated_at, sign-ins…, so they may all sit at the far end
+// (created_at_after=last month & order_by=updated_at read all 1M users in 3 s). The page is first looked
+// for in a bounded walk of the order (`walkRows` users), which is exact when it fills the page; otherwise
+// the filters are applied first and their matches sorted, which costs as many users as match.
 
 export interface ListTuning {
-  /** Matches of `query` beyond which walking the order is cheaper than sorting all of them. */
-  queryMatchCap: number;
   /** How many users a walk tests before it gives up, for a page of `limit` at `offset`. */
   walkRows: (limit: number, offset: number) => number;
 }
 
 export const DEFAULT_TUNING: ListTuning = {
-  // Measured at 1M users: sorting 5,000 matches and walking to a page at 0.5 % density take ~20 ms each.
-  queryMatchCap: 5000,
-  // At that density a page is expected within 200 users per row.
+  // Measured at 1M users: walking to a page at 0.5 % density takes ~20 ms; a page is expected within
+  // 200 users per row there.
   walkRows: (limit, offset) => Math.max(10_000, 500 * (limit + offset)),
 };
 
@@ -75,9 +69,8 @@ type AnyQuery = SelectQueryBuilder<any, any, any>;
 /** How one page is read. */
 interface PageStrategy {
   filters: UserFilters;
-  query?: QueryFilter;
-  /** Walk the order for at most `rows` users, then apply `after` (filters and query term) to those. */
-  walk?: { rows: number; after: UserFilters; term?: string };
+  /** Walk the order for at most `rows` users, then apply the `after` filters to those. */
+  walk?: { rows: number; after: UserFilters };
   /** Sort the filtered users rather than walk an index in order (the fallback of a walk). */
   sortAfterFilter?: boolean;
 }
@@ -103,12 +96,11 @@ function pageIds(db: Executor, s: PageStrategy, order: UserOrder, limit: number,
   const ordered = (q: AnyQuery, group: 0 | 1): AnyQuery =>
     q.orderBy(sql`${sortable(key)} ${group === 0 ? direction : sql`desc`}`).orderBy(sql`${sortable(id)} ${group === 0 ? direction : sql`desc`}`);
   const branch = (group: 0 | 1, n: number, skip = 0): AnyQuery => {
-    let q: AnyQuery = applyFilters(db.selectFrom('users'), db, s.filters, s.query);
+    let q: AnyQuery = applyFilters(db.selectFrom('users'), db, s.filters);
     if (split) q = q.where(key, group === 0 ? 'is not' : 'is', null);
     if (s.walk) {
       const window = ordered(q.selectAll('users'), group).limit(s.walk.rows);
       q = applyFilters(db.selectFrom(window.as('users')) as AnyQuery, db, s.walk.after);
-      if (s.walk.term) q = q.where(queryMatchesRow(s.walk.term));
     }
     return ordered(q.select(['users.id', key.as('k'), sql<number>`${sql.lit(group)}`.as('g')]), group).limit(n).offset(skip);
   };
@@ -137,28 +129,16 @@ async function readPage(db: Executor, s: PageStrategy, order: UserOrder, limit: 
 /** Whether fewer than `rows` users have the sort key under `s`'s filters, i.e. a walk saw them all. */
 async function walkSawAll(db: Executor, s: PageStrategy, order: UserOrder, rows: number): Promise<boolean> {
   const key = sql.ref(`users.${SORT_KEYS[order.field].column}`);
-  const window = applyFilters(db.selectFrom('users'), db, s.filters, s.query).where(key, 'is not', null).select(sql`1`.as('one')).limit(rows);
+  const window = applyFilters(db.selectFrom('users'), db, s.filters).where(key, 'is not', null).select(sql`1`.as('one')).limit(rows);
   const { n } = await db.selectFrom(window.as('w')).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
   return Number(n) < rows;
 }
 
-type QueryPlan = QueryFilter | { by: 'walk'; pattern: string };
-
-async function planQuery(db: Executor, term: string | undefined, tuning: ListTuning): Promise<QueryPlan | undefined> {
-  if (!term) return undefined;
-  const pattern = contains(term);
-  const rows = await db.selectFrom(queryMatches(db, pattern).as('m')).select('m.user_id').limit(tuning.queryMatchCap + 1).execute();
-  if (rows.length > tuning.queryMatchCap) return { by: 'walk', pattern };
-  return { by: 'ids', ids: [...new Set(rows.map((r) => r.user_id))] };
-}
-
 /** The time ranges that may sit anywhere along `field`'s order, unless a selective filter narrows the users first. */
-function riskyRanges(f: UserFilters, field: UserOrderField, plan: QueryPlan | undefined): UserFilters | undefined {
-  const narrow =
-    plan?.by === 'ids' ||
-    [f.emailAddresses, f.phoneNumbers, f.usernames, f.web3Wallets, f.userIds?.include, f.externalIds?.include, f.organizationIds?.include].some(
-      (list) => list?.length,
-    );
+function riskyRanges(f: UserFilters, field: UserOrderField): UserFilters | undefined {
+  const narrow = [f.emailAddresses, f.phoneNumbers, f.usernames, f.web3Wallets, f.userIds?.include, f.externalIds?.include, f.organizationIds?.include].some(
+    (list) => list?.length,
+  );
   if (narrow) return undefined;
   const ranges: UserFilters = {};
   if (field !== 'created_at') Object.assign(ranges, { createdAtBefore: f.createdAtBefore, createdAtAfter: f.createdAtAfter });
@@ -174,45 +154,28 @@ export async function listUsers(
   offset: number,
   tuning: ListTuning = DEFAULT_TUNING,
 ): Promise<FullUserRow[]> {
-  const plan = await planQuery(db, filters.query, tuning);
-  const ranges = riskyRanges(filters, order.field, plan);
+  const ranges = riskyRanges(filters, order.field);
   // Members of given organizations: a set bounded by their membership counts, and anywhere along any order
   // (walking created_at for them read 15,000 users to find 10 members of a 5,000-member organization).
-  // Collected first and sorted, like a rare `query`.
+  // Collected first and sorted.
   const members = filters.organizationIds?.include.length ? true : undefined;
-  if (plan?.by !== 'walk' && !ranges) return (await readPage(db, { filters, query: plan, sortAfterFilter: members }, order, limit, offset)).users;
+  if (!ranges) return (await readPage(db, { filters, sortAfterFilter: members }, order, limit, offset)).users;
 
   const rows = tuning.walkRows(limit, offset);
-  const within: UserFilters = { ...filters, ...Object.fromEntries(Object.keys(ranges ?? {}).map((k) => [k, undefined])) };
-  const walk: PageStrategy = {
-    filters: within,
-    ...(plan?.by === 'ids' ? { query: plan } : {}),
-    walk: { rows, after: ranges ?? {}, ...(plan?.by === 'walk' ? { term: plan.pattern } : {}) },
-  };
+  const within: UserFilters = { ...filters, ...Object.fromEntries(Object.keys(ranges).map((k) => [k, undefined])) };
+  const walk: PageStrategy = { filters: within, walk: { rows, after: ranges } };
   const { users, groups } = await readPage(db, walk, order, limit, offset);
   // The walk's page is exact when it is full and nothing before it was cut off: either it all comes from
   // the users with the sort key, or the walk over those saw every one of them.
   if (users.length === limit && (groups.every((g) => g === 0) || (await walkSawAll(db, walk, order, rows)))) return users;
-  const query: QueryFilter | undefined = plan?.by === 'walk' ? { by: 'union', pattern: plan.pattern } : plan;
-  return (await readPage(db, { filters, query, sortAfterFilter: ranges !== undefined }, order, limit, offset)).users;
+  return (await readPage(db, { filters, sortAfterFilter: true }, order, limit, offset)).users;
 }
 
-export async function countUsers(db: Executor, filters: UserFilters, tuning: ListTuning = DEFAULT_TUNING): Promise<number> {
-  const plan = await planQuery(db, filters.query, tuning);
-  if (plan?.by === 'walk') {
-    const { query: _, ...others } = filters;
-    // A common term alone: count the distinct matching ids without reading their users (half the time;
-    // every identification's user exists, by foreign key).
-    if (Object.values(others).every((v) => v === undefined)) {
-      const matches = await db
-        .selectFrom(queryMatches(db, plan.pattern).as('m'))
-        .select((eb) => eb.fn.count<string | number>('m.user_id').distinct().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(matches.n);
-    }
-  }
-  const query: QueryFilter | undefined = plan?.by === 'walk' ? { by: 'union', pattern: plan.pattern } : plan;
-  const row = await applyFilters(db.selectFrom('users'), db, filters, query)
+export async function countUsers(db: Executor, filters: UserFilters): Promise<number> {
+  const { query, ...others } = filters;
+  // `query` alone: a count of matching documents (one per user), without reading `users`.
+  if (query && !spansValues(query) && Object.values(others).every((v) => v === undefined)) return countSearchMatches(db, contains(query));
+  const row = await applyFilters(db.selectFrom('users'), db, filters)
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
