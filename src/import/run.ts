@@ -5,6 +5,7 @@ import { NO_HTTP_REQUEST } from '../webhooks/events.js';
 import { ClerkError, type ClerkErrorEntry } from '../http/clerk-error.js';
 import {
   batchKeys,
+  finishImport,
   importPasswordPolicy,
   writeImportBatch,
   type ConflictMode,
@@ -305,6 +306,8 @@ export async function runImport(
     await rejectsFile.close();
     if (counts.rejected === 0) await unlink(rejectsPath).catch(() => undefined);
   }
+  // The tables just written get their planner statistics now, not whenever autovacuum comes by.
+  if (!dryRun && counts.inserted + counts.updated > 0) await finishImport(deps);
   return {
     ...progress(),
     format: source.format,

@@ -5,6 +5,7 @@ import { identifierTakenError } from '../../identifications/service.js';
 import { readSettings } from '../../instance/settings.js';
 import type { PasswordPolicy } from '../../passwords/policy.js';
 import {
+  analyzeImportedTables,
   findIdentifierOwners,
   insertNewUsers,
   preferUniqueIndexes,
@@ -31,6 +32,11 @@ type BulkDeps = Pick<Deps, 'secretBox' | 'hibp'> & UserEventDeps;
  * (fill: existing.ts), or apply the row as PATCH /v1/users/{id} would (update).
  */
 export type ConflictMode = 'skip' | 'fill' | 'update';
+
+/** When an import has written its last batch (finished or interrupted): statistics for the tables it wrote. */
+export async function finishImport(deps: Pick<Deps, 'db'>): Promise<void> {
+  await analyzeImportedTables(deps.db);
+}
 
 export type { ImportRow } from './import-row.js';
 

@@ -191,6 +191,19 @@ export async function tuneBulkTransaction(db: Executor): Promise<void> {
   await sql`select set_config('work_mem', ${BULK_SETTINGS.work_mem}, true), set_config('gin_pending_list_limit', ${BULK_SETTINGS.gin_pending_list_limit}, true)`.execute(db);
 }
 
+/** Every table an import writes to (users/search's document included), for analyzeImportedTables. */
+const IMPORTED_TABLES = ['users', 'email_addresses', 'phone_numbers', 'web3_wallets', 'user_search', 'images'] as const;
+
+/**
+ * Fresh planner statistics for the tables an import wrote, once it has finished: after a bulk load they
+ * are missing or stale until autovacuum gets round to them, and without them the planner guesses how many
+ * users a search term matches (and chose a sequential scan over the trigram indexes, issue 14). ANALYZE
+ * reads a fixed-size sample, so this takes about as long at 1M users as at 100k.
+ */
+export async function analyzeImportedTables(db: Executor): Promise<void> {
+  await sql`analyze ${sql.join(IMPORTED_TABLES.map((t) => sql.table(t)))}`.execute(db);
+}
+
 /** Values to look up, normalised the way the unique indexes compare them (lower-case except phones and external ids). */
 export interface IdentifierLookup {
   external_id: string[];
