@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { recordUserEvents, type UserEventDeps } from '../users/events.js';
 import { refreshUserSearch } from '../users/search/service.js';
+import { userNotFound } from '../users/errors.js';
 import { identificationKinds, type IdentificationKind } from './kinds.js';
 import {
   clearDefaultSecondFactor,
@@ -55,9 +56,17 @@ export function identifierTakenError(error: unknown): ClerkError | undefined {
   if (index === undefined) return undefined;
   const taken = TAKEN[index];
   if (!taken) return undefined;
+  return identifierTaken(taken.param, taken.human);
+}
+
+/**
+ * 422 form_identifier_exists: the identifier in `param` (`human`: how the message names it) belongs to
+ * someone else. Built here only, whoever finds the clash (a unique index, the import, sign-up).
+ */
+export function identifierTaken(param: string, human: string): ClerkError {
   // Clerk sets only a short message here, so long_message is the same text (CLERK-BEHAVIOUR §1).
-  const message = `That ${taken.human} is taken. Please try another.`;
-  return new ClerkError('form_identifier_exists', { meta: { param_name: taken.param }, message, long_message: message });
+  const message = `That ${human} is taken. Please try another.`;
+  return new ClerkError('form_identifier_exists', { meta: { param_name: param }, message, long_message: message });
 }
 
 /** Runs a write and reports a duplicate identifier as form_identifier_exists. */
@@ -82,9 +91,6 @@ export function identificationNotFound(): ClerkError {
   return new ClerkError('resource_not_found', { message: 'Resource not found', long_message: 'Resource not found' });
 }
 
-export function userNotFound(userId: string): ClerkError {
-  return new ClerkError('resource_not_found', { long_message: `No user was found with id ${userId}` });
-}
 
 export interface IdentificationInput {
   value: string;

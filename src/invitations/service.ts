@@ -5,7 +5,7 @@ import { inTransaction } from '../db/transaction.js';
 import { sendEmail } from '../email/service.js';
 import { ClerkError, clerkErrorEntry, type ClerkErrorEntry } from '../http/clerk-error.js';
 import { parseOrderBy } from '../http/list-params.js';
-import { identificationFormatErrors } from '../identifications/service.js';
+import { identificationFormatErrors, identifierTaken } from '../identifications/service.js';
 import { newId } from '../lib/ids.js';
 import { effectiveInvitationStatus, hashTicket, invitationUrl, newTicket } from '../lib/tickets.js';
 import { metadataErrors, throwIfAny } from '../users/validate.js';
@@ -48,8 +48,7 @@ export function invitationFieldErrors(input: { email_address: string; redirect_u
 }
 
 function addressTaken(): ClerkError {
-  const message = 'That email address is taken. Please try another.';
-  return new ClerkError('form_identifier_exists', { meta: { param_name: 'email_address' }, message, long_message: message });
+  return identifierTaken('email_address', 'email address');
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Executor } from '../db/database.js';
 import { ClerkError } from '../http/clerk-error.js';
+import { userNotFound } from '../users/errors.js';
 import { readSettings } from '../instance/settings.js';
 import type { Clock } from '../lib/clock.js';
 import { findLockoutState, reserveAttempt, settleAttempt, type LockoutState } from './store.js';
@@ -69,7 +70,7 @@ export async function attemptVerification<T>(
     reserved = await reserveAttempt(deps.db, user.id, lockout.max_attempts, now, until);
     if (reserved) break;
     const state = await findLockoutState(deps.db, user.id);
-    if (!state) throw new ClerkError('resource_not_found', { long_message: `No user was found with id ${user.id}` });
+    if (!state) throw userNotFound(user.id);
     assertNotLocked(state, now);
     // Unlocked between the two statements (an admin's unlock): try again, a few times at most.
     if (tries >= 2) throw lockedError(until === null ? null : until - now);

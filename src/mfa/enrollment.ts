@@ -1,5 +1,6 @@
 import { inTransaction } from '../db/transaction.js';
 import { ClerkError, paramError } from '../http/clerk-error.js';
+import { userNotFound } from '../users/errors.js';
 import { recordUserEvents, type UserEventDeps } from '../users/events.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { generateBackupCodes, hashBackupCodes } from './backup-codes.js';
@@ -13,9 +14,6 @@ import { generateTotpSecret, parseTotpSecret, verifyTotp } from './totp.js';
 
 type EnrollDeps = UserEventDeps & { secretBox: SecretBox };
 
-function userNotFound(userId: string) {
-  return new ClerkError('resource_not_found', { long_message: `No user was found with id ${userId}` });
-}
 
 /** POST /v1/me/totp: a new secret to show (as a key and an otpauth:// URI); not active until verified. */
 export async function startTotpEnrollment(deps: EnrollDeps, userId: string): Promise<{ secret: string }> {

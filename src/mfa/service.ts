@@ -1,6 +1,7 @@
 import type { Executor } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import { paramError, ClerkError } from '../http/clerk-error.js';
+import { userNotFound } from '../users/errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { assertNotLocked, attemptVerification, type AttemptOutcome } from '../lockout/service.js';
@@ -50,9 +51,6 @@ export interface MfaDeps {
 
 export type CodeType = 'totp' | 'backup_code';
 
-function userNotFound(userId: string) {
-  return new ClerkError('resource_not_found', { long_message: `No user was found with id ${userId}` });
-}
 
 /**
  * POST /v1/users/{id}/verify_totp: a 6-digit TOTP code (±1 step of skew, never twice for the same

@@ -10,6 +10,7 @@ import { deepMerge, type JsonObject } from '../lib/deep-merge.js';
 import { newId } from '../lib/ids.js';
 import { nameProblem } from '../lib/identifier-format.js';
 import { getUser } from '../users/service.js';
+import { identifierTaken } from '../identifications/service.js';
 import { metadataErrors, throwIfAny, timestampField } from '../users/validate.js';
 import { recordEvent, recordEvents, type EventDeps, type NewEvent } from '../webhooks/record.js';
 import { insertMember, membershipsJson, organizationNotFound } from './members/service.js';
@@ -85,8 +86,7 @@ export function slugFromName(name: string): string {
 }
 
 function slugTaken(): ClerkError {
-  const message = 'That slug is taken. Please try another.';
-  return new ClerkError('form_identifier_exists', { meta: { param_name: 'slug' }, message, long_message: message });
+  return identifierTaken('slug', 'slug');
 }
 
 /** An organization's JSON with its counts, as the webhook payloads carry it. */

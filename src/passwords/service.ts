@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Executor } from '../db/database.js';
 import { ClerkError, paramError } from '../http/clerk-error.js';
+import { userNotFound } from '../users/errors.js';
 import type { Clock } from '../lib/clock.js';
 import { assertNotLocked, attemptVerification } from '../lockout/service.js';
 import { defaultHasher, hashers, isPasswordHasherName } from './hashers/index.js';
@@ -119,7 +120,7 @@ export interface VerifyDeps {
  */
 export async function verifyUserPassword(deps: VerifyDeps, userId: string, password: string): Promise<void> {
   const user = await findPasswordCredentials(deps.db, userId);
-  if (!user) throw new ClerkError('resource_not_found', { long_message: `No user was found with id ${userId}` });
+  if (!user) throw userNotFound(userId);
   const lane = userLane(userId);
   assertNotLocked(user, deps.clock.now()); // early, for the clearer answer; the reservation checks again, atomically
   if (user.password_digest === null || user.password_hasher === null) {
@@ -145,7 +146,7 @@ export async function verifyUserPassword(deps: VerifyDeps, userId: string, passw
 /** POST /v1/users/{id}/remove_password (newer Clerk API versions): the user no longer has a password. */
 export async function removePassword(deps: VerifyDeps, userId: string): Promise<void> {
   if (!(await clearPasswordById(deps.db, userId, deps.clock.now()))) {
-    throw new ClerkError('resource_not_found', { long_message: `No user was found with id ${userId}` });
+    throw userNotFound(userId);
   }
 }
 

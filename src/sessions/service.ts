@@ -4,6 +4,7 @@ import type { Executor } from '../db/database.js';
 import type { SessionRow } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { ClerkError } from '../http/clerk-error.js';
+import { userNotFound } from '../users/errors.js';
 import { readSettings } from '../instance/settings.js';
 import { signToken } from '../keys/service.js';
 import { newId } from '../lib/ids.js';
@@ -87,7 +88,7 @@ export interface NewSession {
 async function openSession(deps: SessionDeps & { db: Executor }, input: NewSession): Promise<SessionRow> {
   const { sessions: settings } = await readSettings(deps.db);
   const user = await findUserSignInState(deps.db, input.userId);
-  if (!user) throw new ClerkError('resource_not_found', { long_message: `No user was found with id ${input.userId}` });
+  if (!user) throw userNotFound(input.userId);
   if (user.banned) throw new ClerkError('user_banned');
   const now = deps.clock.now();
   assertNotLocked(user, now);

@@ -1,5 +1,5 @@
 import { inTransaction } from '../db/transaction.js';
-import { userNotFound } from '../identifications/service.js';
+import { userNotFound } from './errors.js';
 import { prepareImage, removeImagesOf, storeImage } from '../images/service.js';
 import { recordUserEvents, type UserEventDeps } from './events.js';
 import { getUser } from './service.js';

@@ -7,10 +7,10 @@ import { ClerkError, clerkErrorEntry, paramError } from '../http/clerk-error.js'
 import {
   countIdentifications,
   setPrimaryIdentification,
-  userNotFound,
   withUniqueIdentifiers,
   type IdentificationKind,
 } from '../identifications/service.js';
+import { userNotFound } from './errors.js';
 import { deepMerge, type JsonObject } from '../lib/deep-merge.js';
 import { newId } from '../lib/ids.js';
 import { prepareBackupCodes, prepareTotpSecret } from '../mfa/service.js';

@@ -1,7 +1,7 @@
 import type { ClientRow, JsonObject, SignUpRow } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ClerkError, paramError } from '../../http/clerk-error.js';
-import { findIdentificationByValue, identifierTakenError } from '../../identifications/service.js';
+import { findIdentificationByValue, identifierTaken, identifierTakenError } from '../../identifications/service.js';
 import { readSettings, type AuthSettings } from '../../instance/settings.js';
 import { newId } from '../../lib/ids.js';
 import { preparePassword } from '../../passwords/service.js';
@@ -89,12 +89,10 @@ async function checkedFields(deps: RequestDeps, input: SignUpInput, settings: Au
     ...(patch.unsafe_metadata ? { unsafe_metadata: patch.unsafe_metadata } : {}),
   });
   if (patch.email_address && (await findIdentificationByValue(deps, 'email_address', patch.email_address))) {
-    const message = 'That email address is taken. Please try another.';
-    throw new ClerkError('form_identifier_exists', { meta: { param_name: 'email_address' }, message, long_message: message });
+    throw identifierTaken('email_address', 'email address');
   }
   if (patch.username && (await findUserIdByUsername(deps, patch.username))) {
-    const message = 'That username is taken. Please try another.';
-    throw new ClerkError('form_identifier_exists', { meta: { param_name: 'username' }, message, long_message: message });
+    throw identifierTaken('username', 'username');
   }
   // A new address needs verifying afresh.
   if (patch.email_address !== undefined && patch.email_address !== before?.email_address) patch.email_verification = null;

@@ -4,6 +4,7 @@ import { uniqueViolation } from '../../db/errors.js';
 import type { OrganizationMembershipRow, OrganizationRow } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
 import { ClerkError } from '../../http/clerk-error.js';
+import { userNotFound } from '../../users/errors.js';
 import { deepMerge, type JsonObject } from '../../lib/deep-merge.js';
 import { newId } from '../../lib/ids.js';
 import { metadataErrors, throwIfAny } from '../../users/validate.js';
@@ -246,7 +247,7 @@ async function findUserMembershipsForDelete(db: Executor, userId: string): Promi
 /** 404 for an unknown user, named as `param` when given. */
 export async function assertUserExists(db: Executor, userId: string, param?: string): Promise<void> {
   if ((await existingUserIds(db, [userId])).has(userId)) return;
-  throw new ClerkError('resource_not_found', { ...(param ? { meta: { param_name: param } } : {}), long_message: `No user was found with id ${userId}` });
+  throw userNotFound(userId, param);
 }
 
 /** The membership of a user in an organization, or undefined (session tokens, invitations). */

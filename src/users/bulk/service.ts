@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.js';
 import { inTransaction } from '../../db/transaction.js';
 import { clerkErrorEntry, type ClerkErrorEntry } from '../../http/clerk-error.js';
-import { identifierTakenError } from '../../identifications/service.js';
+import { identifierTaken, identifierTakenError } from '../../identifications/service.js';
 import { readSettings } from '../../instance/settings.js';
 import type { PasswordPolicy } from '../../passwords/policy.js';
 import {
@@ -122,9 +122,8 @@ const HUMAN: Record<IdentifierKind, string> = {
 };
 
 /** The error POST /v1/users answers when an identifier belongs to someone else (`param`: for the ids of `gatehouse`). */
-function identifierTaken(kind: IdentifierKind, param: string = kind): ClerkErrorEntry {
-  const message = `That ${HUMAN[kind]} is taken. Please try another.`;
-  return clerkErrorEntry('form_identifier_exists', { meta: { param_name: param }, message, long_message: message });
+function identifierTakenEntry(kind: IdentifierKind, param: string = kind): ClerkErrorEntry {
+  return identifierTaken(param, HUMAN[kind]).entries[0]!;
 }
 
 const sqlState = (error: unknown) =>
@@ -201,7 +200,7 @@ async function resolveAndWrite(deps: BulkDeps, rows: ImportRow[], indices: numbe
   for (const i of indices) {
     const verdict = judge(rows[i]!, (k) => owners.get(k));
     if (verdict === 'free') free.push(i);
-    else if ('taken' in verdict) outcomes[i] = { status: 'rejected', errors: [identifierTaken(verdict.taken, verdict.param)] };
+    else if ('taken' in verdict) outcomes[i] = { status: 'rejected', errors: [identifierTakenEntry(verdict.taken, verdict.param)] };
     else if (options.onConflict === 'skip') outcomes[i] = { status: 'skipped', userId: verdict.conflict };
     else {
       existing.push(i);
@@ -240,7 +239,7 @@ async function judgeOnly(deps: BulkDeps, rows: ImportRow[], claimed: Map<string,
       for (const { key: k } of identifierKeys(row)) claimed.set(k, row.prepared.user.id);
       return { status: 'inserted', userId: row.prepared.user.id };
     }
-    if ('taken' in verdict) return { status: 'rejected', errors: [identifierTaken(verdict.taken, verdict.param)] };
+    if ('taken' in verdict) return { status: 'rejected', errors: [identifierTakenEntry(verdict.taken, verdict.param)] };
     return { status: options.onConflict === 'skip' ? 'skipped' : 'updated', userId: verdict.conflict };
   });
   if (options.onConflict !== 'fill') return outcomes;
