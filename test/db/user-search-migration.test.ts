@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Migrator, sql } from 'kysely';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { migrations } from '../../src/db/migrations/index.js';
+import { openTestDatabase } from '../helper.js';
+
+// Migration 0013 on a database that already has users: every user gets its search document (with its
+// emails, phones and wallets), the trigram index is built, lower(id)'s old trigram index is gone, and
+// the new table has statistics straight away.
+
+test('migration 0013 → documents for the users already there, and statistics', async (t) => {
+  const { db } = await openTestDatabase(t);
+  t.after(() => db.destroy());
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name !== '0013_user_search'));
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => before },
+    allowUnorderedMigrations: true,
+    migrationTableSchema: rows[0]!.schema,
+  });
+  const { error } = await migrator.migrateToLatest();
+  assert.equal(error, undefined);
+
+  const now = Date.now();
+  await sql`insert into users (id, username, first_name, last_name, created_at, updated_at) values
+    ('user_A1', 'Ada_L', 'Ada', 'Lovelace', ${now}, ${now}), ('user_B2', null, null, null, ${now}, ${now})`.execute(db);
+  await sql`insert into email_addresses (id, user_id, email_address, verified, created_at, updated_at) values
+    ('idn_e1', 'user_A1', 'Ada@Example.com', true, ${now}, ${now}), ('idn_e2', 'user_A1', 'second@example.org', true, ${now}, ${now})`.execute(db);
+  await sql`insert into phone_numbers (id, user_id, phone_number, verified, created_at, updated_at) values
+    ('idn_p1', 'user_B2', '+15005550100', true, ${now}, ${now})`.execute(db);
+
+  await migrateToLatest(db);
+  const docs = await db.selectFrom('user_search').selectAll().orderBy('user_id').execute();
+  const sep = '\x1f';
+  assert.deepEqual(docs, [
+    { user_id: 'user_A1', document: ['user_a1', 'ada_l', 'ada lovelace', 'ada@example.com', 'second@example.org'].join(sep) },
+    { user_id: 'user_B2', document: ['user_b2', '', ' ', '+15005550100'].join(sep) },
+  ]);
+  const indexes = await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema()
+    and indexname in ('user_search_document_trgm', 'users_id_trgm')`.execute(db);
+  assert.deepEqual(indexes.rows.map((r) => r.name), ['user_search_document_trgm']);
+  const stats = await sql<{ n: number }>`select reltuples::float8 as n from pg_class where oid = 'user_search'::regclass`.execute(db);
+  assert.equal(Number(stats.rows[0]!.n), 2);
+});
