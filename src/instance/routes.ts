@@ -41,6 +41,7 @@ const AuthSettings = Type.Object(
     single_session_mode: Type.Boolean(),
     username: Mode,
     names: Mode,
+    phone_number_sign_in: Type.Boolean(),
     email_code_sign_in: Type.Boolean(),
     sign_up_mode: Type.Union([Type.Literal('public'), Type.Literal('restricted')]),
     legal_consent_enabled: Type.Boolean(),

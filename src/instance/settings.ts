@@ -20,7 +20,8 @@ export interface SessionSettings {
 /**
  * How end users sign in and sign up through the Frontend API (what Clerk's dashboard calls "User &
  * authentication"); GET /v1/environment reports it to clerk-js. Email address and password are always
- * on: they are what Gatehouse can verify and deliver. There is no SMS, so phone numbers are off.
+ * on: they are what Gatehouse can verify and deliver. There is no SMS: phone numbers are never collected or
+ * verified here, but a verified one (set through the Backend API or an import) can identify its user.
  */
 export interface AuthSettings {
   /** The name clerk-js shows ("Sign in to <application_name>"). */
@@ -31,6 +32,8 @@ export interface AuthSettings {
   username: 'off' | 'optional' | 'required';
   /** Whether sign-up asks for first and last name. */
   names: 'off' | 'optional' | 'required';
+  /** A verified phone number (E.164) is also a sign-in identifier, for the password or an email code. */
+  phone_number_sign_in: boolean;
   /** Sign in with a code sent by email, instead of the password. */
   email_code_sign_in: boolean;
   /** `restricted`: the Frontend API creates no users (the Backend API still does). */
@@ -70,6 +73,7 @@ export const defaultSettings: InstanceSettings = {
     single_session_mode: true,
     username: 'off',
     names: 'off',
+    phone_number_sign_in: false,
     email_code_sign_in: true,
     sign_up_mode: 'public',
     legal_consent_enabled: false,

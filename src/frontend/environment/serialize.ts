@@ -43,8 +43,9 @@ function attributes(settings: InstanceSettings): Record<string, Attribute> {
       verifications: ['email_code'],
       verify_at_sign_up: true,
     },
-    // No SMS: phone numbers can be stored through the Backend API but not used here.
-    phone_number: OFF,
+    // No SMS: a phone number set through the Backend API may identify its user at sign-in, but nothing
+    // here collects or verifies one (no first factor, no verification), and sign-up leaves it optional.
+    phone_number: { ...OFF, enabled: auth.phone_number_sign_in, used_for_first_factor: auth.phone_number_sign_in },
     username: { ...OFF, enabled: username, required: auth.username === 'required', used_for_first_factor: username },
     web3_wallet: OFF,
     first_name: { ...OFF, enabled: names, required: auth.names === 'required' },
