@@ -1,8 +1,13 @@
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Deps } from '../deps.js';
+import { clientErrorHandler, frameworkErrors } from '../http/client-errors.js';
 import { installErrorHandler } from '../http/errors.js';
+import { installInputGuards } from '../http/input-guards.js';
+import { installRequestLog } from '../http/request-log.js';
+import { installRouteCatalogue } from '../http/route-catalogue.js';
+import { installSecurityHeaders } from '../http/security-headers.js';
 import type { FastifyTypebox } from '../http/fastify.js';
 import { installCoercingValidator } from '../http/validator.js';
 import { handshakeRoutes } from './client/handshake.js';
@@ -29,6 +34,11 @@ export async function buildFrontendApp(deps: Deps, options: FastifyServerOptions
     routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
     bodyLimit: 1024 * 1024,
     rewriteUrl: overrideMethod,
+    // As on the Backend API: one line per request without query-string values (clerk-js puts
+    // `__clerk_db_jwt` and session ids there), and router and HTTP-parser errors in Clerk's envelope.
+    logController: new LogController({ disableRequestLogging: true }),
+    frameworkErrors,
+    clientErrorHandler,
     ...options,
   };
   // Rate limits count per client IP: behind a proxy, the one it forwards (GATEHOUSE_TRUST_PROXY).
@@ -36,8 +46,12 @@ export async function buildFrontendApp(deps: Deps, options: FastifyServerOptions
   if (typeof trust === 'number') serverOptions.trustProxy = (_address: string, hop: number) => hop < trust;
   else if (trust !== undefined) serverOptions.trustProxy = trust;
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
+  installRouteCatalogue(app);
+  installSecurityHeaders(app);
+  installRequestLog(app);
 
   installFrontendBodies(app);
+  installInputGuards(app);
   installCoercingValidator(app);
   installErrorHandler(app);
   await app.register(cookie);
