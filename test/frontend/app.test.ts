@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
+import type { InjectOptions } from 'fastify';
 import { buildFrontendApp } from '../../src/frontend/app.js';
 import { logger } from '../../src/logger.js';
 import { buildTestApp } from '../helper.js';
@@ -30,7 +31,7 @@ test('Frontend API listener', async (t) => {
 
   await t.test('security headers on answers and errors (200, 401, 404, 422, 400 origin)', async () => {
     const form = { origin: APP_ORIGIN, 'content-type': 'application/x-www-form-urlencoded' };
-    const cases: [string, Parameters<typeof fapi.inject>[0] & object, number][] = [
+    const cases: [string, InjectOptions, number][] = [
       ['GET /v1/environment', { method: 'GET', url: '/v1/environment' }, 200],
       ['GET /v1/me without a session', { method: 'GET', url: '/v1/me' }, 401],
       ['unknown route', { method: 'GET', url: '/v1/nope' }, 404],
