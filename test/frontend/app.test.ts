@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import { buildFrontendApp } from '../../src/frontend/app.js';
-import { logger } from '../../src/logger.js';
-import { buildTestApp } from '../helper.js';
+import { buildTestApp, captureLogLines } from '../helper.js';
 import { APP_ORIGIN, Browser, createUserWithPassword, type FrontendTestApp } from './support.js';
 
 // The Frontend API listener's own plumbing, as on the Backend API's (README, "Security"): the security
 // headers on every answer, errors included, and one log line per request without query-string values
 // (clerk-js puts `__clerk_db_jwt` and session ids there) and without bodies (passwords).
 
-function captureLog() {
-  const lines: Record<string, any>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      callback();
-    },
-  });
-  return { log: logger('info', stream), lines };
-}
-
 test('Frontend API listener', async (t) => {
-  const capture = captureLog();
+  const capture = captureLogLines();
   const ctx = await buildTestApp(t, { env: { GATEHOUSE_FRONTEND_ORIGINS: APP_ORIGIN, GATEHOUSE_RATE_LIMITS: 'off' } });
   const fapi = await buildFrontendApp(ctx.deps, { loggerInstance: capture.log });
   t.after(() => fapi.close());
