@@ -86,15 +86,7 @@ export async function cliDatabase(t: TestContext, dir: string): Promise<{ target
   if (!TEST_DATABASE_URL) {
     return { target: { kind: 'pglite', dataDir: `${dir}/pgdata` }, env: { GATEHOUSE_DATA_DIR: dir, GATEHOUSE_ENCRYPTION_KEY: key }, encryptionKey };
   }
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query('create extension if not exists pg_trgm with schema public').catch(() => undefined);
-  await admin.query(`create schema ${schema}`);
-  t.after(async () => {
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
-  });
+  const schema = await createTestSchema(t, TEST_DATABASE_URL);
   const url = new URL(TEST_DATABASE_URL);
   url.searchParams.set('options', `-c search_path=${schema},public`);
   return {
