@@ -1,8 +1,10 @@
 import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Deps } from '../deps.js';
 import { installErrorHandler } from '../http/errors.js';
+import { MAX_UPLOAD_BYTES } from '../images/normalize.js';
 import type { FastifyTypebox } from '../http/fastify.js';
 import { installCoercingValidator } from '../http/validator.js';
 import { handshakeRoutes } from './client/handshake.js';
@@ -10,6 +12,7 @@ import { clientRoutes } from './client/routes.js';
 import { installClientIdentity } from './client/identity.js';
 import { environmentRoutes } from './environment/routes.js';
 import { meRoutes } from './me/routes.js';
+import { organizationRoutes } from './organizations/routes.js';
 import { installFrontendBodies } from './plumbing/body.js';
 import { installCors } from './plumbing/cors.js';
 import { overrideMethod } from './plumbing/method-override.js';
@@ -49,6 +52,8 @@ export async function buildFrontendApp(deps: Deps, options: FastifyServerOptions
   await app.register(
     async (v1) => {
       const api = v1 as unknown as FastifyTypebox;
+      // multipart/form-data, for image uploads only (profile image, organization logo), as the Backend API has it.
+      await v1.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 11, fieldSize: 4096 } });
       await environmentRoutes(api, deps);
       await clientRoutes(api, deps);
       await handshakeRoutes(api, deps);
@@ -56,6 +61,7 @@ export async function buildFrontendApp(deps: Deps, options: FastifyServerOptions
       await signInRoutes(api, deps);
       await signUpRoutes(api, deps);
       await meRoutes(api, deps);
+      await organizationRoutes(api, deps);
     },
     { prefix: '/v1' },
   );
