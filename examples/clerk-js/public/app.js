@@ -26,6 +26,16 @@ if (clerk.user) {
   $('status').textContent = 'Signed in.';
   $('user-id').textContent = clerk.user.id;
   $('signed-in').hidden = false;
+  // <OrganizationSwitcher />: the user's organizations, switching between them (and the personal
+  // account), and creating one with <CreateOrganization />. The page reloads after a switch, so the
+  // backend's answer below shows the organization now active.
+  clerk.mountOrganizationSwitcher($('organization-switcher'), {
+    hidePersonal: false,
+    afterSelectOrganizationUrl: '/',
+    afterSelectPersonalUrl: '/',
+    afterCreateOrganizationUrl: '/',
+    skipInvitationScreen: true,
+  });
   $('check').addEventListener('click', () => void askBackend());
   $('sign-out').addEventListener('click', () => void clerk.signOut({ redirectUrl: '/' }));
   await askBackend();
