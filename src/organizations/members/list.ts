@@ -53,14 +53,9 @@ export async function listMembershipsOfUsers(deps: MembershipReadDeps, userIds: 
   const byUser = new Map<string, MembershipJson[]>();
   const ids = [...new Set(userIds)];
   if (ids.length === 0) return byUser;
-  // A user belongs to few organizations; 500 per page is Clerk's own cap on a list.
-  const { data } = await listMembershipPage(deps, {
-    filters: { userIds: { include: ids, exclude: [] } },
-    order: { field: 'created_at', direction: 'desc' },
-    limit: 500,
-    offset: 0,
-  });
-  for (const json of data) {
+  // A user belongs to few organizations; 500 is Clerk's own cap on a list. No total: nothing shows it.
+  const rows = await listMemberships(deps.db, { userIds: { include: ids, exclude: [] } }, { field: 'created_at', direction: 'desc' }, 500, 0);
+  for (const json of await membershipsJson(deps, rows)) {
     const userId = json.public_user_data.user_id;
     byUser.set(userId, [...(byUser.get(userId) ?? []), json]);
   }

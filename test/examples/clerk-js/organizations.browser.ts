@@ -8,7 +8,8 @@ import { startGatehouse, type RunningGatehouse } from './gatehouse.js';
 // Organizations with the real clerk-js 5.59.3 in headless Chromium: a signed-in user creates an
 // organization and makes it active, and the example app's backend (@clerk/backend's authenticateRequest)
 // reads that organization from the session token. Once through clerk-js's API (clerk.createOrganization,
-// clerk.setActive), once through its <OrganizationSwitcher /> and <CreateOrganization /> components.
+// clerk.setActive), once through its <OrganizationSwitcher /> and <CreateOrganization /> components; and an
+// invitee signs up through an organization invitation's link (<SignUp /> with its ticket).
 
 const skip = browserUnavailable();
 if (skip) process.stdout.write(`# browser tests skipped: ${skip}\n`);
@@ -123,7 +124,48 @@ test('clerk-js organizations against Gatehouse in headless Chromium', { skip, ti
     // Open the switcher again: it lists the organization (its memberships, invitations and suggestions read).
     await page.locator('.cl-organizationSwitcherTrigger').click({ timeout: UI_TIMEOUT });
     await page.getByText('Personal account').waitFor({ timeout: UI_TIMEOUT });
+    // "Manage" opens <OrganizationProfile /> (on its General page); its Members page lists the admin
+    // (memberships, invitations and roles read).
+    await page.locator('.cl-organizationSwitcherPopoverActionButton__manageOrganization').click({ timeout: UI_TIMEOUT });
+    await page.getByRole('button', { name: 'Members', exact: true }).first().click({ timeout: UI_TIMEOUT });
+    await page.getByText(user.email).waitFor({ timeout: UI_TIMEOUT });
+    await page.getByRole('button', { name: 'Invite', exact: true }).waitFor({ timeout: UI_TIMEOUT });
     assert.deepEqual(refused, []);
+    await context.close();
+  });
+
+  await t.test('an organization invitation link: <SignUp /> signs up with its ticket; the invitee is a member, the organization active', async () => {
+    const admin = await newUser();
+    const organization = await gatehouse.bapi('POST', '/v1/organizations', { name: 'Invites Inc', created_by: admin.id });
+    assert.equal(organization.status, 200, JSON.stringify(organization.body));
+    const email = uniqueEmail('invitee');
+    const invitation = await gatehouse.bapi('POST', `/v1/organizations/${organization.body.id}/invitations`, {
+      email_address: email,
+      role: 'org:member',
+      inviter_user_id: admin.id,
+      redirect_url: `${example.url}/sign-up`,
+    });
+    assert.equal(invitation.status, 200, JSON.stringify(invitation.body));
+    // The link the invitation email carries: the sign-up page with __clerk_ticket and __clerk_status=sign_up.
+    const link = new URL(invitation.body.url);
+    assert.equal(link.searchParams.get('__clerk_status'), 'sign_up');
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(link.toString());
+    // <SignUp /> has sent the ticket: the address is the invited one, verified; only the password is missing.
+    await page.locator('input[name="password"]').fill(PASSWORD, { timeout: UI_TIMEOUT });
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await page.locator('#user-id').filter({ hasText: /^user_/ }).waitFor({ timeout: UI_TIMEOUT });
+    const userId = await page.evaluate<string>('window.Clerk.user.id');
+    assert.equal(await page.evaluate('window.Clerk.organization?.id ?? null'), organization.body.id);
+    await waitForOrganizationToken(page, organization.body.id);
+    const me = await askBackend(page);
+    assert.deepEqual([me.userId, me.orgId, me.orgRole], [userId, organization.body.id, 'org:member']);
+    const created = await gatehouse.bapi('GET', `/v1/users/${userId}`);
+    assert.deepEqual(created.body.email_addresses.map((e: any) => [e.email_address, e.verification.status]), [[email, 'verified']]);
+    const accepted = await gatehouse.bapi('GET', `/v1/organizations/${organization.body.id}/invitations/${invitation.body.id}`);
+    assert.equal(accepted.body.status, 'accepted');
     await context.close();
   });
 });
