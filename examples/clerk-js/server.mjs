@@ -92,7 +92,7 @@ export async function startExample(env = process.env) {
     try {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       if (req.method !== 'GET') return send(res, 405, 'text/plain', 'method not allowed\n');
-      if (path === '/' || path === '/sign-up') {
+      if (path === '/' || path === '/sign-up' || path === '/organizations') {
         return send(res, 200, 'text/html; charset=utf-8', await renderPage(config));
       }
       if (path === '/app.js') {

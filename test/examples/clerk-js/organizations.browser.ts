@@ -107,13 +107,14 @@ test('clerk-js organizations against Gatehouse in headless Chromium', { skip, ti
     });
     const page = await context.newPage();
     await signIn(page, example.url, user.email);
+    await page.goto(`${example.url}/organizations`);
     // The switcher shows the personal account; opening it lists no organizations yet.
     await page.locator('.cl-organizationSwitcherTrigger').click({ timeout: UI_TIMEOUT });
     await page.getByRole('menuitem', { name: 'Create organization' }).click({ timeout: UI_TIMEOUT });
     await page.locator('input[name="name"]').fill('Made in the switcher', { timeout: UI_TIMEOUT });
     await page.getByRole('button', { name: 'Create organization' }).click();
 
-    // clerk-js makes it active and navigates to afterCreateOrganizationUrl ('/'): the page reloads.
+    // clerk-js makes it active and navigates to afterCreateOrganizationUrl ('/organizations'): the page reloads.
     await page.waitForFunction(`window.Clerk?.organization?.name === 'Made in the switcher'`, undefined, { timeout: UI_TIMEOUT, polling: 250 });
     const orgId = await page.evaluate<string>('window.Clerk.organization.id');
     await waitForOrganizationToken(page, orgId);
