@@ -1,9 +1,9 @@
 import type { Executor } from '../../db/database.js';
-import { paramError } from '../../http/clerk-error.js';
-import { lockPendingInvitationByTicketHash, markInvitationAccepted } from '../../invitations/service.js';
-import { hashTicket, effectiveInvitationStatus } from '../../lib/tickets.js';
-import { acceptInvitation, findInvitationByTicketDigest, type InvitationDeps } from '../../organizations/invitations/service.js';
 import type { JsonObject } from '../../db/schema.js';
+import { paramError } from '../../http/clerk-error.js';
+import { findPendingInvitationByTicket, lockPendingInvitationByTicketHash, markInvitationAccepted } from '../../invitations/service.js';
+import { effectiveInvitationStatus, hashTicket } from '../../lib/tickets.js';
+import { acceptInvitation, findInvitationByTicketDigest, type InvitationDeps } from '../../organizations/invitations/service.js';
 
 // Signing up with an invitation ticket (strategy=ticket, the `__clerk_ticket` of an invitation link, as
 // clerk-js's <SignUp /> sends it): the ticket proves the invited address, so the sign-up's email is that
@@ -24,7 +24,7 @@ interface Reader {
 /** The invited address of a ticket whose invitation (instance or organization) is pending, and the ticket's hash. */
 export async function ticketInvitation(deps: Reader, ticket: string): Promise<{ ticketHash: string; emailAddress: string }> {
   const ticketHash = hashTicket(ticket);
-  const instance = await lockPendingInvitationByTicketHash(deps, ticketHash);
+  const instance = await findPendingInvitationByTicket(deps, ticket);
   if (instance) return { ticketHash, emailAddress: instance.email_address };
   const organization = await findInvitationByTicketDigest(deps, ticketHash);
   if (organization && effectiveInvitationStatus(organization, deps.clock.now()) === 'pending') return { ticketHash, emailAddress: organization.email_address };

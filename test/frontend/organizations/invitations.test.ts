@@ -30,6 +30,11 @@ test('Frontend API organization invitations', async (t) => {
     const row = await ctx.deps.db.selectFrom('organization_invitations').select(['inviter_user_id']).where('id', '=', res!.body.response.id).executeTakeFirst();
     assert.equal(row?.inviter_user_id, admin.id);
     assertError(await invitee.browser.request('POST', base, { email_address: 'x@example.com', role: 'org:member' }), 403, 'not_a_member_in_organization');
+    // A member (not an admin) may neither invite nor list the invitations.
+    const member = await signedInUser(ctx);
+    await call(ctx, 'POST', `/v1/organizations/${organization.id}/memberships`, { user_id: member.id, role: 'org:member' });
+    assertError(await member.browser.request('POST', base, { email_address: 'y@example.com', role: 'org:member' }), 403, 'not_an_admin_in_organization');
+    assertError(await member.browser.request('GET', base), 403, 'not_an_admin_in_organization');
     const list = await admin.browser.request('GET', `${base}?status=pending`);
     assert.deepEqual(list.body.response.data.map((i: any) => i.email_address), [invitee.email]);
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertError, call } from '../../helper.js';
+import { multipart, png } from '../../images/support.js';
 import { eventsOf, typesOf } from '../../organizations/support.js';
 import { Browser, buildFrontendTestApp } from '../support.js';
 import { addMemberByBackend, createOrganizationAs, signedInUser, uniqueName } from './support.js';
@@ -133,6 +134,25 @@ test('Frontend API organizations', async (t) => {
     assert.ok(typesOf(events).includes('organization.deleted'));
     assert.equal((await call(ctx, 'GET', `/v1/organizations/${organization.id}`)).status, 404);
     assert.deepEqual(res!.body.client.sessions[0].user.organization_memberships, []);
+  });
+
+  await t.test('PUT/DELETE …/logo (multipart file): an admin sets and removes the logo; a member → 403', async () => {
+    const admin = await signedInUser(ctx);
+    const organization = await createOrganizationAs(admin);
+    const member = await signedInUser(ctx);
+    await addMemberByBackend(ctx, organization.id, member.id);
+    const upload = async (as: typeof admin) => {
+      const body = multipart(await png());
+      return as.browser.request('PUT', `/v1/organizations/${organization.id}/logo`, { raw: body.payload, contentType: body.headers['content-type'] });
+    };
+    assertError(await upload(member), 403, 'not_an_admin_in_organization');
+    const set = await upload(admin);
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.equal(set.body.response.has_image, true);
+    assert.match(set.body.response.image_url, /\/images\/img_/);
+    assert.equal((await call(ctx, 'GET', `/v1/organizations/${organization.id}`)).body.image_url, set.body.response.image_url);
+    const removed = await admin.browser.request('DELETE', `/v1/organizations/${organization.id}/logo`);
+    assert.equal(removed.body.response.has_image, false);
   });
 
   await t.test('GET …/roles → org:admin and org:member with their permissions; …/domains and …/membership_requests → empty lists', async () => {
