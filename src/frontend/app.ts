@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Deps } from '../deps.js';
@@ -8,6 +9,7 @@ import { installInputGuards } from '../http/input-guards.js';
 import { installRequestLog } from '../http/request-log.js';
 import { installRouteCatalogue } from '../http/route-catalogue.js';
 import { installSecurityHeaders } from '../http/security-headers.js';
+import { MAX_UPLOAD_BYTES } from '../images/normalize.js';
 import type { FastifyTypebox } from '../http/fastify.js';
 import { installCoercingValidator } from '../http/validator.js';
 import { handshakeRoutes } from './client/handshake.js';
@@ -15,6 +17,7 @@ import { clientRoutes } from './client/routes.js';
 import { installClientIdentity } from './client/identity.js';
 import { environmentRoutes } from './environment/routes.js';
 import { meRoutes } from './me/routes.js';
+import { organizationRoutes } from './organizations/routes.js';
 import { installFrontendBodies } from './plumbing/body.js';
 import { installCors } from './plumbing/cors.js';
 import { overrideMethod } from './plumbing/method-override.js';
@@ -63,6 +66,8 @@ export async function buildFrontendApp(deps: Deps, options: FastifyServerOptions
   await app.register(
     async (v1) => {
       const api = v1 as unknown as FastifyTypebox;
+      // multipart/form-data, for image uploads only (profile image, organization logo), as the Backend API has it.
+      await v1.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 11, fieldSize: 4096 } });
       await environmentRoutes(api, deps);
       await clientRoutes(api, deps);
       await handshakeRoutes(api, deps);
@@ -70,6 +75,7 @@ export async function buildFrontendApp(deps: Deps, options: FastifyServerOptions
       await signInRoutes(api, deps);
       await signUpRoutes(api, deps);
       await meRoutes(api, deps);
+      await organizationRoutes(api, deps);
     },
     { prefix: '/v1' },
   );

@@ -52,6 +52,7 @@ const AuthSettings = Type.Object(
 );
 const OrganizationSettings = Type.Object(
   {
+    enabled: Type.Boolean(),
     // 0 means unlimited, as in Clerk's organization settings.
     max_allowed_memberships: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
     create_organizations_limit: Type.Integer({ minimum: 0, maximum: 1_000_000 }),

@@ -47,6 +47,8 @@ export interface AuthSettings {
 
 /** Organization defaults, with Clerk's names (its dashboard's organization settings). 0 means unlimited. */
 export interface OrganizationSettings {
+  /** Whether end users see organizations: the Frontend API's organization endpoints and clerk-js's components. */
+  enabled: boolean;
   /** Members (and pending invitations) an organization may have unless it says otherwise. */
   max_allowed_memberships: number;
   /** Organizations a user may create when the user's own create_organizations_limit is 0 or null. */
@@ -81,7 +83,7 @@ export const defaultSettings: InstanceSettings = {
     backup_code: true,
   },
   // A self-hosted instance has no plan limits: unlimited unless the admin sets one.
-  organization_settings: { max_allowed_memberships: 0, create_organizations_limit: 0, admin_delete_enabled: true },
+  organization_settings: { enabled: true, max_allowed_memberships: 0, create_organizations_limit: 0, admin_delete_enabled: true },
 };
 
 /** The settings stored in the database, over the defaults (a setting never stored keeps its default). */

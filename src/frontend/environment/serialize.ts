@@ -80,7 +80,12 @@ function userSettings(settings: InstanceSettings) {
       ignore_dots_for_gmail_addresses: { enabled: false },
     },
     username_settings: { min_length: 4, max_length: 64 },
-    actions: { delete_self: true, create_organization: organizationSettings().enabled, create_organizations_limit: null },
+    actions: {
+      delete_self: true,
+      create_organization: settings.organization_settings.enabled,
+      // 0 (unlimited) reads as null, as Clerk shows "no limit".
+      create_organizations_limit: settings.organization_settings.create_organizations_limit || null,
+    },
     attack_protection: {
       user_lockout: {
         enabled: lockout.max_attempts > 0,
@@ -100,15 +105,17 @@ function userSettings(settings: InstanceSettings) {
 }
 
 /**
- * Organizations as clerk-js reads them (OrganizationSettings): off until the organizations feature exists,
- * which replaces this function.
+ * Organizations as clerk-js reads them (OrganizationSettings), from the instance's organization_settings.
+ * Domains (verified-domain enrollment, suggestions, membership requests) are not offered to end users.
  */
-function organizationSettings() {
+function organizationSettings(settings: InstanceSettings) {
+  const org = settings.organization_settings;
   return {
-    enabled: false,
-    max_allowed_memberships: 5,
+    enabled: org.enabled,
+    // 0 = unlimited, as Clerk's own settings say it.
+    max_allowed_memberships: org.max_allowed_memberships,
     force_organization_selection: false,
-    actions: { admin_delete: true },
+    actions: { admin_delete: org.admin_delete_enabled },
     domains: { enabled: false, enrollment_modes: [], default_role: null },
   };
 }
@@ -174,7 +181,7 @@ export function serializeEnvironment(deps: Pick<Deps, 'config' | 'instance'>, se
     },
     display_config: displayConfig(deps, settings),
     user_settings: userSettings(settings),
-    organization_settings: organizationSettings(),
+    organization_settings: organizationSettings(settings),
     // clerk-js 5.59 reads `enabled` and `stripe_publishable_key`; later versions read `billing`.
     commerce_settings: { enabled: false, stripe_publishable_key: '', billing: { enabled: false, has_paid_user_plans: false, has_paid_org_plans: false } },
     maintenance_mode: false,
