@@ -32,7 +32,7 @@ import { invitationsRoutes } from './invitations/routes.js';
 import { profileImageRoutes } from './users/profile-image-routes.js';
 import { connectedAccountsRoutes } from './users/connected-accounts-routes.js';
 import { webhooksRoutes } from './webhooks/routes.js';
-import { installSvixPlumbing } from './webhooks/svix-api/plumbing.js';
+import { installSvixPlumbing, SVIX_API_PREFIX, svixFrameworkErrors } from './webhooks/svix-api/plumbing.js';
 import { svixApiRoutes } from './webhooks/svix-api/routes.js';
 
 /**
@@ -48,7 +48,8 @@ export async function buildApp(deps: Deps, options: FastifyServerOptions = {}) {
     // One line per request from http/request-log.ts instead of Fastify's two, which log the raw URL.
     logController: new LogController({ disableRequestLogging: true }),
     // Router and HTTP-parser errors (414, 431, undecodable paths) in Clerk's envelope too.
-    frameworkErrors,
+    frameworkErrors: (error, request, reply) =>
+      (request.url.startsWith(SVIX_API_PREFIX) ? svixFrameworkErrors : frameworkErrors)(error, request, reply),
     clientErrorHandler,
     ...options,
   }).withTypeProvider<TypeBoxTypeProvider>();

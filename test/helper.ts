@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
 import type { FastifyServerOptions } from 'fastify';
 import pg from 'pg';
@@ -8,6 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase, type DatabaseTarget, type Db } from '../src/db/database.js';
 import { createDeps, type Deps } from '../src/deps.js';
 import { fixedClock, systemClock, type Clock } from '../src/lib/clock.js';
+import { logger } from '../src/logger.js';
 import { deriveKey } from '../src/lib/secret-box.js';
 import { registerSecretKey } from '../src/secret-keys/service.js';
 
@@ -84,15 +86,7 @@ export async function cliDatabase(t: TestContext, dir: string): Promise<{ target
   if (!TEST_DATABASE_URL) {
     return { target: { kind: 'pglite', dataDir: `${dir}/pgdata` }, env: { GATEHOUSE_DATA_DIR: dir, GATEHOUSE_ENCRYPTION_KEY: key }, encryptionKey };
   }
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query('create extension if not exists pg_trgm with schema public').catch(() => undefined);
-  await admin.query(`create schema ${schema}`);
-  t.after(async () => {
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
-  });
+  const schema = await createTestSchema(t, TEST_DATABASE_URL);
   const url = new URL(TEST_DATABASE_URL);
   url.searchParams.set('options', `-c search_path=${schema},public`);
   return {
@@ -215,4 +209,16 @@ export function assertError(res: { status: number; body: any }, status: number, 
   );
   assert.ok(match, `no ${code} error${param ? ` for ${param}` : ''} in ${JSON.stringify(res.body.errors)}`);
   return match as { message: string; long_message: string; code: string; meta?: Record<string, unknown> };
+}
+
+/** The server's real logger (pino, JSON lines) writing into memory: `lines` are the parsed log lines. */
+export function captureLogLines() {
+  const lines: Record<string, any>[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
+      callback();
+    },
+  });
+  return { log: logger('info', stream), lines, text: () => lines.map((l) => JSON.stringify(l)).join('\n') };
 }

@@ -92,7 +92,7 @@ export async function startExample(env = process.env) {
     try {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       if (req.method !== 'GET') return send(res, 405, 'text/plain', 'method not allowed\n');
-      if (path === '/' || path === '/sign-up') {
+      if (path === '/' || path === '/sign-up' || path === '/organizations') {
         return send(res, 200, 'text/html; charset=utf-8', await renderPage(config));
       }
       if (path === '/app.js') {
@@ -115,8 +115,10 @@ export async function startExample(env = process.env) {
         // Called with fetch() from the page: always a plain signed-in or signed-out answer.
         const state = await authenticate();
         const auth = state.toAuth();
+        // With an active organization, the token's org_id and org_role (clerk.setActive({ organization })).
+        const organization = auth.orgId ? { orgId: auth.orgId, orgRole: auth.orgRole } : {};
         const body = state.isSignedIn
-          ? { signedIn: true, userId: auth.userId, sessionId: auth.sessionId }
+          ? { signedIn: true, userId: auth.userId, sessionId: auth.sessionId, ...organization }
           : { signedIn: false, reason: state.reason };
         return send(res, 200, 'application/json', JSON.stringify(body));
       }

@@ -198,6 +198,8 @@ export interface SignUpsTable {
   unsafe_metadata: JsonColumn<JsonObject>;
   legal_accepted_at: number | null;
   email_verification: JsonColumn<VerificationState> | null;
+  /** SHA-256 of the invitation ticket the sign-up started with (migration 0027); null without one. */
+  ticket_hash: Generated<string | null>;
   created_user_id: string | null;
   created_session_id: string | null;
   abandon_at: number;

@@ -1,8 +1,15 @@
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import multipart from '@fastify/multipart';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Deps } from '../deps.js';
+import { clientErrorHandler, frameworkErrors } from '../http/client-errors.js';
 import { installErrorHandler } from '../http/errors.js';
+import { installInputGuards } from '../http/input-guards.js';
+import { installRequestLog } from '../http/request-log.js';
+import { installRouteCatalogue } from '../http/route-catalogue.js';
+import { installSecurityHeaders } from '../http/security-headers.js';
+import { MAX_UPLOAD_BYTES } from '../images/normalize.js';
 import type { FastifyTypebox } from '../http/fastify.js';
 import { installCoercingValidator } from '../http/validator.js';
 import { handshakeRoutes } from './client/handshake.js';
@@ -10,6 +17,7 @@ import { clientRoutes } from './client/routes.js';
 import { installClientIdentity } from './client/identity.js';
 import { environmentRoutes } from './environment/routes.js';
 import { meRoutes } from './me/routes.js';
+import { organizationRoutes } from './organizations/routes.js';
 import { installFrontendBodies } from './plumbing/body.js';
 import { installCors } from './plumbing/cors.js';
 import { overrideMethod } from './plumbing/method-override.js';
@@ -29,6 +37,11 @@ export async function buildFrontendApp(deps: Deps, options: FastifyServerOptions
     routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
     bodyLimit: 1024 * 1024,
     rewriteUrl: overrideMethod,
+    // As on the Backend API: one line per request without query-string values (clerk-js puts
+    // `__clerk_db_jwt` and session ids there), and router and HTTP-parser errors in Clerk's envelope.
+    logController: new LogController({ disableRequestLogging: true }),
+    frameworkErrors,
+    clientErrorHandler,
     ...options,
   };
   // Rate limits count per client IP: behind a proxy, the one it forwards (GATEHOUSE_TRUST_PROXY).
@@ -36,8 +49,12 @@ export async function buildFrontendApp(deps: Deps, options: FastifyServerOptions
   if (typeof trust === 'number') serverOptions.trustProxy = (_address: string, hop: number) => hop < trust;
   else if (trust !== undefined) serverOptions.trustProxy = trust;
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
+  installRouteCatalogue(app);
+  installSecurityHeaders(app);
+  installRequestLog(app);
 
   installFrontendBodies(app);
+  installInputGuards(app);
   installCoercingValidator(app);
   installErrorHandler(app);
   await app.register(cookie);
@@ -49,6 +66,8 @@ export async function buildFrontendApp(deps: Deps, options: FastifyServerOptions
   await app.register(
     async (v1) => {
       const api = v1 as unknown as FastifyTypebox;
+      // multipart/form-data, for image uploads only (profile image, organization logo), as the Backend API has it.
+      await v1.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 11, fieldSize: 4096 } });
       await environmentRoutes(api, deps);
       await clientRoutes(api, deps);
       await handshakeRoutes(api, deps);
@@ -56,6 +75,7 @@ export async function buildFrontendApp(deps: Deps, options: FastifyServerOptions
       await signInRoutes(api, deps);
       await signUpRoutes(api, deps);
       await meRoutes(api, deps);
+      await organizationRoutes(api, deps);
     },
     { prefix: '/v1' },
   );

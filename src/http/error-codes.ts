@@ -202,6 +202,18 @@ export const errorCodes = {
     message: 'not an administrator',
     long: 'The user is not an administrator in the organization. Only administrators can perform this action.',
   },
+  // The Frontend API with organization_settings.enabled off (Clerk's text, as clerk-js users report it).
+  organization_not_enabled_in_instance: {
+    status: 403,
+    message: 'access denied',
+    long: 'The organizations feature is not enabled for this instance. You can enable it at https://dashboard.clerk.com.',
+  },
+  // Unsourced code (Clerk's text for an organization whose admin_delete_enabled is off is not published).
+  organization_admin_delete_not_enabled: {
+    status: 403,
+    message: 'deletion not enabled',
+    long: 'Deleting this organization is not enabled. Ask the application to delete it.',
+  },
   organization_invitation_not_unique: {
     status: 400,
     message: 'organization invitation not unique',

@@ -8,6 +8,8 @@ import { ClerkError } from '../http/clerk-error.js';
 
 export interface ImageUpload {
   file: Buffer;
+  /** The file's name as the client sent it, if any (the Frontend API's Image JSON shows it). */
+  filename?: string;
   /** The text fields sent with it (`uploader_user_id`). */
   fields: Record<string, string>;
 }
@@ -47,12 +49,16 @@ export async function readImageUpload(request: FastifyRequest): Promise<ImageUpl
   if (!request.isMultipart()) throw missingFile();
   const fields: Record<string, string> = {};
   let file: Buffer | undefined;
+  let filename: string | undefined;
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
         // Only `file` counts; any other file part is read and dropped.
         const bytes = await part.toBuffer();
-        if (part.fieldname === 'file' && file === undefined) file = bytes;
+        if (part.fieldname === 'file' && file === undefined) {
+          file = bytes;
+          filename = part.filename || undefined;
+        }
       } else if (typeof part.value === 'string') {
         fields[part.fieldname] = part.value;
       }
@@ -61,5 +67,5 @@ export async function readImageUpload(request: FastifyRequest): Promise<ImageUpl
     throw uploadError(error) ?? error;
   }
   if (!file || file.length === 0) throw missingFile();
-  return { file, fields };
+  return { file, fields, ...(filename ? { filename } : {}) };
 }

@@ -41,6 +41,7 @@ const AuthSettings = Type.Object(
     single_session_mode: Type.Boolean(),
     username: Mode,
     names: Mode,
+    phone_number_sign_in: Type.Boolean(),
     email_code_sign_in: Type.Boolean(),
     sign_up_mode: Type.Union([Type.Literal('public'), Type.Literal('restricted')]),
     legal_consent_enabled: Type.Boolean(),
@@ -51,6 +52,7 @@ const AuthSettings = Type.Object(
 );
 const OrganizationSettings = Type.Object(
   {
+    enabled: Type.Boolean(),
     // 0 means unlimited, as in Clerk's organization settings.
     max_allowed_memberships: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
     create_organizations_limit: Type.Integer({ minimum: 0, maximum: 1_000_000 }),

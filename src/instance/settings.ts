@@ -20,7 +20,8 @@ export interface SessionSettings {
 /**
  * How end users sign in and sign up through the Frontend API (what Clerk's dashboard calls "User &
  * authentication"); GET /v1/environment reports it to clerk-js. Email address and password are always
- * on: they are what Gatehouse can verify and deliver. There is no SMS, so phone numbers are off.
+ * on: they are what Gatehouse can verify and deliver. There is no SMS: phone numbers are never collected or
+ * verified here, but a verified one (set through the Backend API or an import) can identify its user.
  */
 export interface AuthSettings {
   /** The name clerk-js shows ("Sign in to <application_name>"). */
@@ -31,6 +32,8 @@ export interface AuthSettings {
   username: 'off' | 'optional' | 'required';
   /** Whether sign-up asks for first and last name. */
   names: 'off' | 'optional' | 'required';
+  /** A verified phone number (E.164) is also a sign-in identifier, for the password or an email code. */
+  phone_number_sign_in: boolean;
   /** Sign in with a code sent by email, instead of the password. */
   email_code_sign_in: boolean;
   /** `restricted`: the Frontend API creates no users (the Backend API still does). */
@@ -44,6 +47,8 @@ export interface AuthSettings {
 
 /** Organization defaults, with Clerk's names (its dashboard's organization settings). 0 means unlimited. */
 export interface OrganizationSettings {
+  /** Whether end users see organizations: the Frontend API's organization endpoints and clerk-js's components. */
+  enabled: boolean;
   /** Members (and pending invitations) an organization may have unless it says otherwise. */
   max_allowed_memberships: number;
   /** Organizations a user may create when the user's own create_organizations_limit is 0 or null. */
@@ -70,6 +75,7 @@ export const defaultSettings: InstanceSettings = {
     single_session_mode: true,
     username: 'off',
     names: 'off',
+    phone_number_sign_in: false,
     email_code_sign_in: true,
     sign_up_mode: 'public',
     legal_consent_enabled: false,
@@ -77,7 +83,7 @@ export const defaultSettings: InstanceSettings = {
     backup_code: true,
   },
   // A self-hosted instance has no plan limits: unlimited unless the admin sets one.
-  organization_settings: { max_allowed_memberships: 0, create_organizations_limit: 0, admin_delete_enabled: true },
+  organization_settings: { enabled: true, max_allowed_memberships: 0, create_organizations_limit: 0, admin_delete_enabled: true },
 };
 
 /** The settings stored in the database, over the defaults (a setting never stored keeps its default). */

@@ -145,6 +145,16 @@ export async function findPendingInvitationByTicket(deps: { db: Executor; clock:
   return row && effectiveInvitationStatus(row, deps.clock.now()) === 'pending' ? row : undefined;
 }
 
+/**
+ * Completing a sign-up that started with a ticket: the pending invitation of that ticket's hash, locked
+ * until the transaction ends (so a ticket signs up one user); undefined when it is no longer pending.
+ */
+export async function lockPendingInvitationByTicketHash(deps: { db: Executor; clock: { now(): number } }, ticketHash: string): Promise<InvitationRow | undefined> {
+  const found = await findInvitationByTicketHash(deps.db, ticketHash);
+  const row = found ? await findInvitationByIdForUpdate(deps.db, found.id) : undefined;
+  return row && effectiveInvitationStatus(row, deps.clock.now()) === 'pending' ? row : undefined;
+}
+
 /** Marks an invitation accepted by the user who signed up with it (the Frontend API's sign-up). */
 export async function markInvitationAccepted(deps: { db: Executor; clock: { now(): number } }, id: string, userId: string): Promise<void> {
   await updateInvitation(deps.db, id, { status: 'accepted', accepted_user_id: userId, updated_at: deps.clock.now() });

@@ -56,8 +56,11 @@ test('GET /v1/environment reflects the instance settings', async (t) => {
     assert.equal(env.user_settings.sign_up.mode, 'public');
     assert.equal(env.user_settings.sign_up.captcha_enabled, false);
     assert.equal(env.user_settings.sign_up.legal_consent_enabled, false);
-    assert.deepEqual(env.user_settings.actions, { delete_self: true, create_organization: false, create_organizations_limit: null });
-    assert.equal(env.organization_settings.enabled, false);
+    assert.deepEqual(env.user_settings.actions, { delete_self: true, create_organization: true, create_organizations_limit: null });
+    assert.equal(env.organization_settings.enabled, true);
+    assert.equal(env.organization_settings.max_allowed_memberships, 0);
+    assert.deepEqual(env.organization_settings.actions, { admin_delete: true });
+    assert.equal(env.organization_settings.domains.enabled, false);
     assert.deepEqual(env.user_settings.attack_protection.user_lockout, { enabled: true, max_attempts: 10, duration_in_minutes: 60 });
     assert.deepEqual(env.user_settings.password_settings, { ...defaultPasswordPolicy, allowed_special_characters: PASSWORD_SPECIAL_CHARACTERS });
     assert.deepEqual(env.commerce_settings.enabled, false);
@@ -95,6 +98,24 @@ test('GET /v1/environment reflects the instance settings', async (t) => {
     assert.deepEqual(env.auth_config.identification_strategies, ['email_address', 'username']);
     const bad = await call(ctx, 'PATCH', '/v1/gatehouse/settings', { auth: { username: 'sometimes' } });
     assert.equal(bad.status, 422);
+  });
+
+  await t.test('organization_settings: enabled, limits and admin delete as the instance has them', async () => {
+    const patched = await call(ctx, 'PATCH', '/v1/gatehouse/settings', {
+      organization_settings: { max_allowed_memberships: 7, create_organizations_limit: 2, admin_delete_enabled: false },
+    });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    let env = await environment();
+    assert.equal(env.organization_settings.max_allowed_memberships, 7);
+    assert.deepEqual(env.organization_settings.actions, { admin_delete: false });
+    assert.equal(env.user_settings.actions.create_organizations_limit, 2);
+    await call(ctx, 'PATCH', '/v1/gatehouse/settings', { organization_settings: { enabled: false } });
+    env = await environment();
+    assert.equal(env.organization_settings.enabled, false);
+    assert.equal(env.user_settings.actions.create_organization, false);
+    await call(ctx, 'PATCH', '/v1/gatehouse/settings', {
+      organization_settings: { enabled: true, max_allowed_memberships: 0, create_organizations_limit: 0, admin_delete_enabled: true },
+    });
   });
 
   await t.test('PATCH /v1/environment (clerk-js\'s development "touch") answers the same', async () => {

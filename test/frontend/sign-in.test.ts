@@ -169,6 +169,36 @@ test('sign-in with a password', async (t) => {
     assert.ok(user.id);
   });
 
+  await t.test('a verified phone number signs in when the instance uses phone numbers; an unverified one never', async (st) => {
+    const phone = `+1555${String(Date.now() % 10_000_000).padStart(7, '0')}`;
+    const user = await createUserWithPassword(ctx, { phone_number: [phone] });
+    assertError(await new Browser(ctx).request('POST', '/v1/client/sign_ins', { identifier: phone }), 422, 'form_identifier_not_found');
+    await setSettings(ctx, { auth: { phone_number_sign_in: true } });
+    st.after(() => setSettings(ctx, { auth: { phone_number_sign_in: false } }));
+
+    const environment = (await new Browser(ctx).request('GET', '/v1/environment')).body;
+    assert.equal(environment.user_settings.attributes.phone_number.used_for_first_factor, true);
+    const typed = `${phone.slice(0, 2)} (${phone.slice(2, 5)}) ${phone.slice(5, 8)}-${phone.slice(8)}`;
+    const started = await new Browser(ctx).request('POST', '/v1/client/sign_ins', { identifier: typed });
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    assert.equal(started.body.response.status, 'needs_first_factor');
+    assert.ok(started.body.response.supported_identifiers.includes('phone_number'));
+    const browser = new Browser(ctx);
+    const sessionId = await browser.signIn(phone);
+    const session = await call(ctx, 'GET', `/v1/sessions/${sessionId}`);
+    assert.equal(session.body.user_id, user.id);
+
+    // The same password check as for an email: a wrong password is refused and counted.
+    const wrong = await new Browser(ctx).request('POST', '/v1/client/sign_ins', { identifier: phone, strategy: 'password', password: 'not-the-password' });
+    assertError(wrong, 422, 'form_password_incorrect');
+    const after = await call(ctx, 'GET', `/v1/users/${user.id}`);
+    assert.equal(after.body.verification_attempts_remaining, user.user.verification_attempts_remaining - 1);
+
+    const numberId = user.user.phone_numbers[0].id as string;
+    assert.equal((await call(ctx, 'PATCH', `/v1/phone_numbers/${numberId}`, { verified: false })).status, 200);
+    assertError(await new Browser(ctx).request('POST', '/v1/client/sign_ins', { identifier: phone }), 422, 'form_identifier_not_found');
+  });
+
   await t.test('concurrent correct attempts on one sign-in open one session', async () => {
     const user = await createUserWithPassword(ctx);
     const browser = new Browser(ctx);

@@ -31,16 +31,25 @@ export interface FapiResponse {
   headers: Record<string, string | string[] | undefined>;
 }
 
-type FormValue = string | number | boolean | null | undefined | Record<string, unknown>;
+type FormValue = string | number | boolean | null | undefined | string[] | Record<string, unknown>;
 
-/** clerk-js's form encoding (stringifyQueryParams): null → empty, objects → JSON, undefined left out. */
+/** clerk-js's form encoding (stringifyQueryParams): null → empty, arrays → the key repeated, objects → JSON, undefined left out. */
 export function formBody(values: Record<string, FormValue>): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined) continue;
+    if (Array.isArray(value)) {
+      for (const item of value) params.append(key, item);
+      continue;
+    }
     params.append(key, value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
   }
   return params.toString();
+}
+
+/** A body sent as is (a multipart upload), rather than form-encoded. */
+function isRaw(body: unknown): body is { raw: Buffer; contentType: string } {
+  return typeof body === 'object' && body !== null && Buffer.isBuffer((body as { raw?: unknown }).raw);
 }
 
 /** A browser running clerk-js on APP_ORIGIN: one cookie jar, one client. */
@@ -55,7 +64,12 @@ export class Browser {
     readonly origin: string | undefined = APP_ORIGIN,
   ) {}
 
-  async request(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: Record<string, FormValue>, headers: Record<string, string> = {}): Promise<FapiResponse> {
+  async request(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    path: string,
+    body?: Record<string, FormValue> | { raw: Buffer; contentType: string },
+    headers: Record<string, string> = {},
+  ): Promise<FapiResponse> {
     const query = new URLSearchParams({ __clerk_api_version: '2025-04-10', _clerk_js_version: '5.59.3', ...this.extraQuery });
     // As clerk-js: only GET and POST on the wire, the real method in `_method`.
     if (method !== 'GET' && method !== 'POST') query.append('_method', method);
@@ -63,14 +77,14 @@ export class Browser {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const response = await this.ctx.fapi.inject({
       method: method === 'GET' ? 'GET' : 'POST',
-      url: `${path}?${query}`,
+      url: `${path}${path.includes('?') ? '&' : '?'}${query}`,
       headers: {
         ...(this.origin ? { origin: this.origin } : {}),
         ...(cookie ? { cookie } : {}),
-        ...(method !== 'GET' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        ...(method !== 'GET' ? { 'content-type': isRaw(body) ? body.contentType : 'application/x-www-form-urlencoded' } : {}),
         ...headers,
       },
-      ...(method !== 'GET' ? { payload: body ? formBody(body) : '' } : {}),
+      ...(method !== 'GET' ? { payload: isRaw(body) ? body.raw : body ? formBody(body) : '' } : {}),
     });
     for (const c of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
       if (c.value === '' || c.maxAge === 0) this.cookies.delete(c.name);

@@ -5,23 +5,32 @@ import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { routeCatalogue, type CatalogueEntry } from '../../src/http/route-catalogue.js';
 import { assertErrorEnvelope, buildTestApp, call, createTestUser } from '../helper.js';
+import { Browser, buildFrontendTestApp, createUserWithPassword, formBody } from '../frontend/support.js';
 
 // Generated hostile input thrown at EVERY route of every listener: whatever arrives, the answer is never a
 // 5xx, and every 4xx is Clerk's error envelope. The routes come from the app itself (http/route-catalogue.ts),
 // so a route added later is covered without touching this file.
 //
-// A listener is one Fastify app with what its routes need (headers, ids of real objects). The Frontend API
-// (buildFrontendApp, src/frontend/) joins with one entry in LISTENERS, once it calls installRouteCatalogue.
+// A listener is one Fastify app with what its routes need (headers, ids of real objects), fresh for each
+// route: a Frontend API route may sign its client out or delete its user, which must not hide the next
+// route behind a 401.
 //
 // FUZZ_RUNS (default 12) sets the runs per route; a failure prints fast-check's seed and the shrunk request.
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 
-interface Listener {
-  app: FastifyInstance;
+interface Caller {
   headers: Record<string, string>;
   /** Real values for path parameters, by name, so that some requests reach past the 404. */
   ids: Record<string, string>;
+  /** Bodies may also be form-encoded (the Frontend API takes clerk-js's form bodies). */
+  forms: boolean;
+}
+
+interface Listener {
+  app: FastifyInstance;
+  /** Headers and ids for the next route. */
+  caller: () => Promise<Caller>;
 }
 
 const LISTENERS: { name: string; start: (t: TestContext) => Promise<Listener> }[] = [
@@ -31,14 +40,35 @@ const LISTENERS: { name: string; start: (t: TestContext) => Promise<Listener> }[
       const ctx = await buildTestApp(t);
       const user = await createTestUser(ctx, { password: 'Fuzzing-Pass-Phrase-90', totp_secret: 'JBSWY3DPEHPK3PXP', backup_codes: ['fuzz0001'] });
       const session = await call(ctx, 'POST', '/v1/sessions', { user_id: user.id });
+      const ids = { user_id: user.id, session_id: session.body.id, email_address_id: user.email_addresses[0].id, id: user.id };
+      return { app: ctx.app as unknown as FastifyInstance, caller: async () => ({ headers: ctx.auth, ids, forms: false }) };
+    },
+  },
+  {
+    name: 'Frontend API',
+    async start(t) {
+      const ctx = await buildFrontendTestApp(t);
       return {
-        app: ctx.app as unknown as FastifyInstance,
-        headers: ctx.auth,
-        ids: {
-          user_id: user.id,
-          session_id: session.body.id,
-          email_address_id: user.email_addresses[0].id,
-          id: user.id,
+        app: ctx.fapi as unknown as FastifyInstance,
+        // A signed-in browser of a new user (with a password and an email address), and a sign-in and a
+        // sign-up of its client in progress.
+        async caller() {
+          const { user, email } = await createUserWithPassword(ctx);
+          const browser = new Browser(ctx);
+          const signIn = await browser.request('POST', '/v1/client/sign_ins', { identifier: email });
+          const signUp = await new Browser(ctx).request('POST', '/v1/client/sign_ups', { email_address: `fuzz${Date.now()}@example.com` });
+          const sessionId = await browser.signIn(email);
+          const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+          return {
+            headers: { origin: browser.origin!, cookie },
+            ids: {
+              session_id: sessionId,
+              sign_in_id: signIn.body.response.id,
+              sign_up_id: signUp.body.response.id,
+              email_id: user.email_addresses[0].id,
+            },
+            forms: true,
+          };
         },
       };
     },
@@ -113,6 +143,19 @@ function bodyFor(route: CatalogueEntry): fc.Arbitrary<string | Buffer> {
   return fc.oneof({ weight: 5, arbitrary: object }, badBytes, deep, broken);
 }
 
+/** A form body (clerk-js's encoding) of the route's own parameters and any names, with hostile values. */
+function formFor(route: CatalogueEntry): fc.Arbitrary<string> {
+  const names = [...propertiesOf(route.schema?.body), 'unsafe_metadata', '_method', 'unknown_param'];
+  const formValue = fc.oneof(hostileText, value.map(toJson), fc.constantFrom(...RAW_NUMBERS, 'true', 'null', ''));
+  const pairs = fc.dictionary(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...names) }, hostileText), formValue, { maxKeys: 4 });
+  const encoded = pairs.map((values) => formBody(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v as string]))));
+  // Escapes that do not decode, or decode to bytes that are not UTF-8.
+  const raw = fc.tuple(fc.constantFrom(...names), urlText).map(([name, text]) => `${name}=${text}`);
+  // URLSearchParams writes a lone surrogate as U+FFFD: put the surrogate's own (invalid) UTF-8 back.
+  const surrogates = encoded.map((text) => text.replace(/%EF%BF%BD/g, '%ED%A0%80'));
+  return fc.oneof({ weight: 3, arbitrary: surrogates }, raw);
+}
+
 /** encodeURIComponent, except that a lone surrogate (which it refuses) is written as the %-escape of its code unit. */
 function percentEncode(text: string): string {
   try {
@@ -129,11 +172,14 @@ const urlText = fc.oneof(
 );
 
 function pathFor(route: CatalogueEntry, ids: Record<string, string>): fc.Arbitrary<string> {
-  const params = [...route.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+  // A wildcard route (CORS preflights: `OPTIONS *`) gets a path of real and hostile segments.
+  const url = route.url === '*' ? '/*' : route.url;
+  const wildcard = fc.array(fc.oneof(fc.constantFrom('v1', 'client', 'me', 'sign_ins'), urlText), { minLength: 1, maxLength: 3 }).map((parts) => parts.join('/'));
+  const params = [...url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
   const values = params.map((name) => (ids[name] ? fc.oneof(fc.constant(ids[name]), urlText) : urlText));
-  return fc.tuple(...values).map((chosen) => {
+  return fc.tuple(wildcard, ...values).map(([rest, ...chosen]) => {
     let i = 0;
-    return route.url.replace(/:([A-Za-z0-9_]+)/g, () => chosen[i++]!);
+    return url.replace(/:([A-Za-z0-9_]+)/g, () => chosen[i++]!).replace('*', rest);
   });
 }
 
@@ -143,18 +189,35 @@ function queryFor(route: CatalogueEntry): fc.Arbitrary<string> {
   return fc.array(pair, { maxLength: 4 }).map((pairs) => (pairs.length ? `?${pairs.join('&')}` : ''));
 }
 
-function requestFor(route: CatalogueEntry, listener: Listener): fc.Arbitrary<InjectOptions> {
+function requestFor(route: CatalogueEntry, caller: Caller): fc.Arbitrary<InjectOptions> {
   const hasBody = !['GET', 'DELETE', 'OPTIONS'].includes(route.method);
+  const json = bodyFor(route).map((payload) => ({ payload, type: 'application/json' }));
+  const form = formFor(route).map((payload) => ({ payload, type: 'application/x-www-form-urlencoded' }));
+  const body = caller.forms ? fc.oneof(json, form) : json;
   return fc.record({
-    path: pathFor(route, listener.ids),
+    path: pathFor(route, caller.ids),
     query: queryFor(route),
-    body: hasBody ? fc.option(bodyFor(route), { freq: 6 }) : fc.constant(null),
+    body: hasBody ? fc.option(body, { freq: 6 }) : fc.constant(null),
   }).map(({ path, query, body }) => ({
     method: route.method as InjectOptions['method'],
     url: `${path}${query}`,
-    headers: { ...listener.headers, ...(body !== null ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== null ? { payload: body } : {}),
+    headers: { ...caller.headers, ...(body !== null ? { 'content-type': body.type } : {}) },
+    ...(body !== null ? { payload: body.payload } : {}),
   }));
+}
+
+/** Svix's error bodies (svix-server src/error.rs): `{ code, detail }`, and for 422 `{ detail: [{ loc, msg, type }] }`. */
+function assertSvixErrorEnvelope(status: number, body: any) {
+  if (status === 422) {
+    assert.deepEqual(Object.keys(body), ['detail'], JSON.stringify(body));
+    assert.ok(Array.isArray(body.detail) && body.detail.length > 0, JSON.stringify(body));
+    for (const item of body.detail) {
+      assert.ok(Array.isArray(item.loc) && typeof item.msg === 'string' && typeof item.type === 'string', JSON.stringify(item));
+    }
+    return;
+  }
+  assert.deepEqual(Object.keys(body).sort(), ['code', 'detail'], JSON.stringify(body));
+  assert.ok(typeof body.code === 'string' && typeof body.detail === 'string', JSON.stringify(body));
 }
 
 // ---- the property ---------------------------------------------------------------------------------------
@@ -166,11 +229,15 @@ for (const { name, start } of LISTENERS) {
     assert.ok(routes.length >= 20, `the route catalogue lists the app's routes (${routes.length})`);
     for (const route of routes) {
       await t.test(`${route.method} ${route.url}`, async () => {
+        const caller = await listener.caller();
         await fc.assert(
-          fc.asyncProperty(requestFor(route, listener), async (request) => {
+          fc.asyncProperty(requestFor(route, caller), async (request) => {
             const res = await listener.app.inject(request);
             assert.ok(res.statusCode < 500, `${res.statusCode} ${res.body.slice(0, 300)}`);
-            if (res.statusCode >= 400) assertErrorEnvelope(JSON.parse(res.body));
+            if (res.statusCode < 400) return;
+            // The Svix-compatible API answers in Svix's envelopes, which the svix client parses.
+            if (route.url.startsWith('/api/v1/')) assertSvixErrorEnvelope(res.statusCode, JSON.parse(res.body));
+            else assertErrorEnvelope(JSON.parse(res.body));
           }),
           { numRuns: RUNS },
         );

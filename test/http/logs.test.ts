@@ -1,29 +1,18 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { logger, redactQuotedValues, safeError } from '../../src/logger.js';
+import { redactQuotedValues, safeError } from '../../src/logger.js';
 import { loggableUrl } from '../../src/http/request-log.js';
-import { buildTestApp, call, createTestUser, uniqueEmail } from '../helper.js';
+import { buildTestApp, call, captureLogLines, createTestUser, uniqueEmail } from '../helper.js';
 
 // What the logs may contain (README, "Security"): one line per request, no query-string values, the
 // Clerk code on 4xx, and never a value a failed query carried.
 
-function captureLog() {
-  const lines: Record<string, any>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, callback) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      callback();
-    },
-  });
-  return { log: logger('info', stream), lines, text: () => lines.map((l) => JSON.stringify(l)).join('\n') };
-}
 
 const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 test('logs', async (t) => {
-  const capture = captureLog();
+  const capture = captureLogLines();
   const ctx = await buildTestApp(t, { appOptions: { loggerInstance: capture.log } });
   const requestLines = () => capture.lines.filter((l) => l.msg === 'request' || l.msg === 'request failed');
 

@@ -26,6 +26,22 @@ if (clerk.user) {
   $('status').textContent = 'Signed in.';
   $('user-id').textContent = clerk.user.id;
   $('signed-in').hidden = false;
+  // /organizations: <OrganizationSwitcher />, the user's organizations, switching between them (and the
+  // personal account), and creating one with <CreateOrganization />. The page reloads after a switch, so
+  // the backend's answer below shows the organization now active. (Only on that page: the switcher draws
+  // default avatars from img.clerk.com, and the other pages load nothing from elsewhere.)
+  if (location.pathname === '/organizations') {
+    $('organizations').textContent = 'Organization: ';
+    const switcher = document.createElement('span');
+    $('organizations').append(switcher);
+    clerk.mountOrganizationSwitcher(switcher, {
+      hidePersonal: false,
+      afterSelectOrganizationUrl: '/organizations',
+      afterSelectPersonalUrl: '/organizations',
+      afterCreateOrganizationUrl: '/organizations',
+      skipInvitationScreen: true,
+    });
+  }
   $('check').addEventListener('click', () => void askBackend());
   $('sign-out').addEventListener('click', () => void clerk.signOut({ redirectUrl: '/' }));
   await askBackend();

@@ -17,6 +17,7 @@ import * as m0023 from './0023_invitations.js';
 import * as m0024 from './0024_images.js';
 import * as m0025 from './0025_session_active_organization.js';
 import * as m0026 from './0026_row_counts.js';
+import * as m0027 from './0027_sign_up_tickets.js';
 
 /**
  * Forward-only migrations, in order. A migration that has shipped is never edited: add a new file
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '0024_images': m0024,
   '0025_session_active_organization': m0025,
   '0026_row_counts': m0026,
+  '0027_sign_up_tickets': m0027,
 };

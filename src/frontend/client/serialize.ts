@@ -1,6 +1,8 @@
 import type { Deps } from '../../deps.js';
 import type { ClientRow, SessionRow } from '../../db/schema.js';
 import { readSettings } from '../../instance/settings.js';
+import { listMembershipsOfUsers } from '../../organizations/members/list.js';
+import type { MembershipJson } from '../../organizations/members/serialize.js';
 import { createSessionToken, effectiveStatus, factorVerificationAge, listSessions } from '../../sessions/service.js';
 import type { HttpRequestAttributes } from '../../webhooks/events.js';
 import { userViewContext, type UserViewContext } from '../../users/serialize.js';
@@ -23,7 +25,13 @@ const ENDED_SESSIONS_SHOWN = 10;
  * `__session` cookie on every client update, and a null one deletes that cookie (signing the app's backend
  * out). The client serializer mints it; a lone session (GET /v1/client/sessions/{id}) shows none.
  */
-export function serializeClientSession(session: SessionRow, user: FullUserRow, ctx: UserViewContext, token: string | null = null) {
+export function serializeClientSession(
+  session: SessionRow,
+  user: FullUserRow,
+  ctx: UserViewContext,
+  token: string | null = null,
+  memberships: MembershipJson[] = [],
+) {
   return {
     object: 'session' as const,
     id: session.id,
@@ -35,7 +43,7 @@ export function serializeClientSession(session: SessionRow, user: FullUserRow, c
     last_active_organization_id: session.last_active_organization_id,
     actor: null,
     tasks: null,
-    user: serializeFrontendUser(user, ctx),
+    user: serializeFrontendUser(user, ctx, memberships),
     public_user_data: publicUserData(user, ctx),
     factor_verification_age: factorVerificationAge(session, ctx.nowMs),
     created_at: session.created_at,
@@ -63,7 +71,8 @@ export async function serializeClient(deps: ClientViewDeps, client: ClientRow, o
   const sessions = [...active.rows, ...ended.rows];
   const userIds = sessions.map((s) => s.user_id);
   if (signIn?.user_id) userIds.push(signIn.user_id);
-  const users = new Map((await getUsers(deps, userIds)).map((u) => [u.id, u]));
+  const [userRows, memberships] = await Promise.all([getUsers(deps, userIds), listMembershipsOfUsers(deps, sessions.map((s) => s.user_id))]);
+  const users = new Map(userRows.map((u) => [u.id, u]));
   const ctx = userViewContext(deps);
   const tokens = new Map(
     await Promise.all(
@@ -76,7 +85,7 @@ export async function serializeClient(deps: ClientViewDeps, client: ClientRow, o
     id: client.id,
     sessions: sessions.flatMap((s) => {
       const user = users.get(s.user_id);
-      return user ? [serializeClientSession(s, user, ctx, tokens.get(s.id) ?? null)] : [];
+      return user ? [serializeClientSession(s, user, ctx, tokens.get(s.id) ?? null, memberships.get(s.user_id))] : [];
     }),
     sign_in: signIn ? serializeSignIn(signIn, signIn.user_id ? users.get(signIn.user_id) : undefined, settings.auth, ctx) : null,
     sign_up: signUp ? serializeSignUp(signUp, settings.auth) : null,

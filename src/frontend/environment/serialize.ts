@@ -43,8 +43,9 @@ function attributes(settings: InstanceSettings): Record<string, Attribute> {
       verifications: ['email_code'],
       verify_at_sign_up: true,
     },
-    // No SMS: phone numbers can be stored through the Backend API but not used here.
-    phone_number: OFF,
+    // No SMS: a phone number set through the Backend API may identify its user at sign-in, but nothing
+    // here collects or verifies one (no first factor, no verification), and sign-up leaves it optional.
+    phone_number: { ...OFF, enabled: auth.phone_number_sign_in, used_for_first_factor: auth.phone_number_sign_in },
     username: { ...OFF, enabled: username, required: auth.username === 'required', used_for_first_factor: username },
     web3_wallet: OFF,
     first_name: { ...OFF, enabled: names, required: auth.names === 'required' },
@@ -79,7 +80,12 @@ function userSettings(settings: InstanceSettings) {
       ignore_dots_for_gmail_addresses: { enabled: false },
     },
     username_settings: { min_length: 4, max_length: 64 },
-    actions: { delete_self: true, create_organization: organizationSettings().enabled, create_organizations_limit: null },
+    actions: {
+      delete_self: true,
+      create_organization: settings.organization_settings.enabled,
+      // 0 (unlimited) reads as null, as Clerk shows "no limit".
+      create_organizations_limit: settings.organization_settings.create_organizations_limit || null,
+    },
     attack_protection: {
       user_lockout: {
         enabled: lockout.max_attempts > 0,
@@ -99,15 +105,17 @@ function userSettings(settings: InstanceSettings) {
 }
 
 /**
- * Organizations as clerk-js reads them (OrganizationSettings): off until the organizations feature exists,
- * which replaces this function.
+ * Organizations as clerk-js reads them (OrganizationSettings), from the instance's organization_settings.
+ * Domains (verified-domain enrollment, suggestions, membership requests) are not offered to end users.
  */
-function organizationSettings() {
+function organizationSettings(settings: InstanceSettings) {
+  const org = settings.organization_settings;
   return {
-    enabled: false,
-    max_allowed_memberships: 5,
+    enabled: org.enabled,
+    // 0 = unlimited, as Clerk's own settings say it.
+    max_allowed_memberships: org.max_allowed_memberships,
     force_organization_selection: false,
-    actions: { admin_delete: true },
+    actions: { admin_delete: org.admin_delete_enabled },
     domains: { enabled: false, enrollment_modes: [], default_role: null },
   };
 }
@@ -173,7 +181,7 @@ export function serializeEnvironment(deps: Pick<Deps, 'config' | 'instance'>, se
     },
     display_config: displayConfig(deps, settings),
     user_settings: userSettings(settings),
-    organization_settings: organizationSettings(),
+    organization_settings: organizationSettings(settings),
     // clerk-js 5.59 reads `enabled` and `stripe_publishable_key`; later versions read `billing`.
     commerce_settings: { enabled: false, stripe_publishable_key: '', billing: { enabled: false, has_paid_user_plans: false, has_paid_org_plans: false } },
     maintenance_mode: false,

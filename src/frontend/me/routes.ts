@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.js';
 import { ClerkError, paramError } from '../../http/clerk-error.js';
 import type { FastifyTypebox } from '../../http/fastify.js';
 import { deletedObject, Nullable } from '../../http/schemas.js';
+import { listMembershipsOfUsers } from '../../organizations/members/list.js';
 import { userViewContext } from '../../users/serialize.js';
 import type { FullUserRow } from '../../users/store.js';
 import { forRequest } from '../../webhooks/events.js';
@@ -14,6 +15,8 @@ import { meMfaRoutes } from './mfa.js';
 import { serializeFrontendUser } from './serialize.js';
 import { changePassword, deleteSelf, removeOwnPassword, updateProfile, type ProfileInput } from './service.js';
 import { meSessionsRoutes } from './sessions.js';
+import { meOrganizationRoutes } from './organizations.js';
+import { meProfileImageRoutes } from './profile-image.js';
 
 const Text = (max = 256) => Type.Optional(Nullable(Type.String({ maxLength: max })));
 const ProfileBody = Type.Object({
@@ -37,14 +40,15 @@ function profileInput(body: Record<string, unknown>): ProfileInput {
 
 /** /v1/me: the signed-in user reading and changing themself. */
 export async function meRoutes(app: FastifyTypebox, deps: Deps) {
-  const view = (user: FullUserRow) => serializeFrontendUser(user, userViewContext(deps));
+  const view = async (user: FullUserRow) =>
+    serializeFrontendUser(user, userViewContext(deps), (await listMembershipsOfUsers(deps, [user.id])).get(user.id));
 
-  app.get('/me', async (request, reply) => envelope(deps, request, reply, view((await signedIn(deps, request)).user)));
+  app.get('/me', async (request, reply) => envelope(deps, request, reply, await view((await signedIn(deps, request)).user)));
 
   app.patch('/me', { schema: { body: ProfileBody } }, async (request, reply) => {
     const me = await signedIn(deps, request);
     const user = await updateProfile(forRequest(deps, request), me, profileInput(request.body as Record<string, unknown>));
-    return envelope(deps, request, reply, view(user));
+    return envelope(deps, request, reply, await view(user));
   });
 
   app.delete('/me', async (request, reply) => {
@@ -66,16 +70,18 @@ export async function meRoutes(app: FastifyTypebox, deps: Deps) {
     },
     async (request, reply) => {
       const me = await signedIn(deps, request);
-      return envelope(deps, request, reply, view(await changePassword(forRequest(deps, request), me, request.body)));
+      return envelope(deps, request, reply, await view(await changePassword(forRequest(deps, request), me, request.body)));
     },
   );
 
   app.post('/me/remove_password', { schema: { body: Type.Object({ current_password: Text(1024) }) } }, async (request, reply) => {
     const me = await signedIn(deps, request);
-    return envelope(deps, request, reply, view(await removeOwnPassword(forRequest(deps, request), me, request.body)));
+    return envelope(deps, request, reply, await view(await removeOwnPassword(forRequest(deps, request), me, request.body)));
   });
 
   await meEmailAddressRoutes(app, deps);
   await meMfaRoutes(app, deps);
   await meSessionsRoutes(app, deps);
+  await meOrganizationRoutes(app, deps);
+  await meProfileImageRoutes(app, deps);
 }

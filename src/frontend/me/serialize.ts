@@ -1,20 +1,18 @@
 import type { FullUserRow } from '../../users/store.js';
+import type { MembershipJson } from '../../organizations/members/serialize.js';
 import { serializeUser, type UserViewContext } from '../../users/serialize.js';
+import { frontendMembership } from '../organizations/serialize.js';
 
 // The user as the Frontend API shows it to the user themself: the Backend API's User JSON without
 // `private_metadata` (which only the app's backend may read), with the user's organization memberships.
 
 /**
- * Organization memberships of the user, as the Frontend API embeds them. None until organizations
- * exist (the organizations feature fills this in).
+ * The user with their organization memberships (each with its organization): clerk-js reads
+ * `organization_memberships` to know which organizations the user may switch to.
  */
-function organizationMemberships(_row: FullUserRow): unknown[] {
-  return [];
-}
-
-export function serializeFrontendUser(row: FullUserRow, ctx: UserViewContext) {
+export function serializeFrontendUser(row: FullUserRow, ctx: UserViewContext, memberships: MembershipJson[] = []) {
   const { private_metadata: _hidden, ...user } = serializeUser(row, ctx);
-  return { ...user, organization_memberships: organizationMemberships(row) };
+  return { ...user, organization_memberships: memberships.map(frontendMembership) };
 }
 
 export type FrontendUserJson = ReturnType<typeof serializeFrontendUser>;

@@ -29,6 +29,9 @@ export async function installCors(app: FastifyInstance, config: OriginConfig): P
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     exposedHeaders: ['Authorization', 'Retry-After'],
     maxAge: 600,
+    // An OPTIONS without Access-Control-Request-Method is no preflight: answered like any other (204, no
+    // method grant) instead of the plugin's 400 in plain text, outside Clerk's envelope.
+    strictPreflight: false,
   });
   app.addHook('onRequest', (request, _reply, done) => {
     const origin = request.headers.origin;

@@ -11,9 +11,13 @@ export interface FactorJson {
   primary?: boolean;
 }
 
-/** Identifiers a user may type into <SignIn />: always an email address, and a username when enabled. */
+/** Identifiers a user may type into <SignIn />: always an email address; a phone number and a username when enabled. */
 export function supportedIdentifiers(settings: AuthSettings): string[] {
-  return settings.username === 'off' ? ['email_address'] : ['email_address', 'username'];
+  return [
+    'email_address',
+    ...(settings.phone_number_sign_in ? ['phone_number'] : []),
+    ...(settings.username === 'off' ? [] : ['username']),
+  ];
 }
 
 /**

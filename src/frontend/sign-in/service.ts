@@ -58,14 +58,29 @@ export async function getActiveSignIn(deps: Pick<RequestDeps, 'db' | 'clock'>, c
 }
 
 /**
- * The user an identifier names: a verified email address, or a username when usernames are on. 422
- * form_identifier_not_found otherwise (Clerk's default, without enumeration protection).
+ * An identifier that can only be a phone number, in E.164 (`+` and digits), as clerk-js sends it; people
+ * also type spaces, dashes, dots and brackets. Never a username: Clerk requires a username to contain a
+ * non-digit, and `+` is not allowed in one.
+ */
+function phoneNumberIdentifier(identifier: string): string | undefined {
+  if (!/^\+?[\d\s().-]+$/.test(identifier)) return undefined;
+  return `+${identifier.replace(/\D/g, '')}`;
+}
+
+/**
+ * The user an identifier names: a verified email address, a verified phone number when the instance uses
+ * them, or a username when usernames are on. 422 form_identifier_not_found otherwise (Clerk's default,
+ * without enumeration protection).
  */
 async function findUserByIdentifier(deps: RequestDeps, identifier: string, settings: AuthSettings): Promise<FullUserRow> {
   let userId: string | undefined;
+  const phone = phoneNumberIdentifier(identifier);
   if (identifier.includes('@')) {
     const email = await findIdentificationByValue(deps, 'email_address', identifier);
     if (email?.verified) userId = email.user_id;
+  } else if (phone !== undefined) {
+    const number = settings.phone_number_sign_in ? await findIdentificationByValue(deps, 'phone_number', phone) : undefined;
+    if (number?.verified) userId = number.user_id;
   } else if (settings.username !== 'off') {
     userId = await findUserIdByUsername(deps, identifier);
   }

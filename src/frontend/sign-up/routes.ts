@@ -26,6 +26,7 @@ const FieldsBody = Type.Object({
   unsafe_metadata: Type.Optional(Type.Union([Type.String({ maxLength: 16_384 }), Type.Object({}, { additionalProperties: true }), Type.Null()])),
   legal_accepted: Type.Optional(Nullable(Type.Boolean())),
   strategy: Text(64),
+  ticket: Text(512),
   phone_number: Text(64),
   web3_wallet: Text(128),
 });

@@ -12,6 +12,7 @@ import { assertNoSession } from '../sign-in/service.js';
 import { checkCode, discardCode } from '../codes/service.js';
 import type { RequestDeps } from '../plumbing/request-deps.js';
 import { readyToComplete } from './requirements.js';
+import { acceptTicket, claimTicket, ticketInvitation } from './ticket.js';
 import { abandonSignUps, deleteSignUpsAbandonedBefore, findCurrentSignUp, findSignUpById, findSignUpByIdForUpdate, insertSignUp, updateSignUp, type SignUpPatch } from './store.js';
 
 // A client's sign-up: the fields of the new user arrive (create, then PATCH), the email address is
@@ -33,6 +34,8 @@ export interface SignUpInput {
   unsafe_metadata?: JsonObject | null;
   legal_accepted?: boolean | null;
   strategy?: string | null;
+  /** With strategy=ticket: the invitation link's `__clerk_ticket`. */
+  ticket?: string | null;
 }
 
 const emailCodeKey = (signUpId: string) => `sign_up:${signUpId}:email_address`;
@@ -99,15 +102,31 @@ async function checkedFields(deps: RequestDeps, input: SignUpInput, settings: Au
   return patch;
 }
 
+/**
+ * With strategy=ticket: the invited address, verified by the ticket, stands in for any email address
+ * given (ticket.ts).
+ */
+async function ticketFields(deps: RequestDeps, input: SignUpInput): Promise<{ input: SignUpInput; ticket?: SignUpPatch }> {
+  if (input.strategy !== 'ticket') return { input };
+  if (!input.ticket) throw paramError('form_param_missing', 'ticket');
+  const { ticketHash, emailAddress } = await ticketInvitation(deps, input.ticket);
+  return {
+    input: { ...input, email_address: emailAddress },
+    ticket: { ticket_hash: ticketHash, email_verification: { strategy: 'ticket', status: 'verified', attempts: null, expire_at: null } },
+  };
+}
+
 /** POST /v1/client/sign_ups: a new sign-up replacing the client's current one. */
-export async function createSignUp(deps: RequestDeps, client: ClientRow, input: SignUpInput): Promise<SignUpRow> {
+export async function createSignUp(deps: RequestDeps, client: ClientRow, given: SignUpInput): Promise<SignUpRow> {
   const { auth } = await readSettings(deps.db);
-  if (auth.sign_up_mode === 'restricted') throw new ClerkError('sign_up_mode_restricted');
-  if (auth.single_session_mode) await assertNoSession(deps, client.id);
-  if (input.strategy != null && input.strategy !== 'email_code') {
-    throw paramError('form_param_value_invalid', 'strategy', `${input.strategy} is not a sign-up strategy this instance supports.`);
+  if (given.strategy != null && given.strategy !== 'email_code' && given.strategy !== 'ticket') {
+    throw paramError('form_param_value_invalid', 'strategy', `${given.strategy} is not a sign-up strategy this instance supports.`);
   }
-  const patch = await checkedFields(deps, input, auth, undefined);
+  const { input, ticket } = await ticketFields(deps, given);
+  // Restricted sign-up is for the invited: a valid invitation ticket is what lets them in.
+  if (auth.sign_up_mode === 'restricted' && !ticket) throw new ClerkError('sign_up_mode_restricted');
+  if (auth.single_session_mode) await assertNoSession(deps, client.id);
+  const patch = { ...(await checkedFields(deps, input, auth, undefined)), ...ticket };
   const now = deps.clock.now();
   const id = newId('sua', now);
   await inTransaction(deps.db, async (db) => {
@@ -119,6 +138,7 @@ export async function createSignUp(deps: RequestDeps, client: ClientRow, input: 
     await deleteSignUpsAbandonedBefore(deps.db, now - KEEP_AFTER_ABANDON_MS);
   }
   const row = (await findSignUpById(deps.db, id))!;
+  if (ticket) return completeIfReady(deps, id, auth);
   if (input.strategy === 'email_code' && row.email_address) return prepareVerification(deps, row, { strategy: 'email_code' });
   return row;
 }
@@ -127,6 +147,8 @@ export async function createSignUp(deps: RequestDeps, client: ClientRow, input: 
 export async function updateSignUpFields(deps: RequestDeps, signUp: SignUpRow, input: SignUpInput): Promise<SignUpRow> {
   const { auth } = await readSettings(deps.db);
   const patch = await checkedFields(deps, input, auth, signUp);
+  // Another address than the invited one: the ticket no longer vouches for it.
+  if (patch.email_verification === null) patch.ticket_hash = null;
   await updateSignUp(deps.db, signUp.id, patch, deps.clock.now());
   if (patch.email_verification === null) await discardCode(deps, emailCodeKey(signUp.id));
   return completeIfReady(deps, signUp.id, auth);
@@ -171,6 +193,7 @@ async function completeIfReady(deps: RequestDeps, id: string, settings: AuthSett
   await inTransaction(deps.db, async (db) => {
     const row = await findSignUpByIdForUpdate(db, id);
     if (!row || row.status !== 'missing_requirements' || !readyToComplete(row, settings)) return;
+    const grant = row.ticket_hash ? await claimTicket({ db, clock: deps.clock }, row.ticket_hash) : undefined;
     const user = await createUser(
       { ...deps, db },
       {
@@ -181,11 +204,14 @@ async function completeIfReady(deps: RequestDeps, id: string, settings: AuthSett
         ...(row.first_name ? { first_name: row.first_name } : {}),
         ...(row.last_name ? { last_name: row.last_name } : {}),
         unsafe_metadata: row.unsafe_metadata,
+        ...(grant?.kind === 'instance' ? { public_metadata: grant.publicMetadata } : {}),
         ...(row.legal_accepted_at !== null ? { legal_accepted_at: new Date(row.legal_accepted_at).toISOString() } : {}),
       },
     ).catch((error: unknown) => {
       throw identifierTakenError(error) ?? error;
     });
+    // Before the session: a new membership is the organization the session starts with.
+    if (grant) await acceptTicket({ ...deps, db }, grant, user.id);
     const session = await createClientSession(
       { ...deps, db },
       { userId: user.id, clientId: row.client_id, clientIp: deps.httpRequest.client_ip || null, userAgent: deps.httpRequest.user_agent || null },

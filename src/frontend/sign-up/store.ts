@@ -12,6 +12,7 @@ export type SignUpPatch = Partial<{
   unsafe_metadata: JsonObject;
   legal_accepted_at: number | null;
   email_verification: VerificationState | null;
+  ticket_hash: string | null;
   created_user_id: string | null;
   created_session_id: string | null;
 }>;

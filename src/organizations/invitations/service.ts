@@ -225,6 +225,11 @@ export async function findInvitationByTicket(deps: { db: Executor }, ticket: str
   return findInvitationByTicketHash(deps.db, hashTicket(ticket));
 }
 
+/** The same, from the ticket's hash (a sign-up keeps only the hash of its ticket). */
+export async function findInvitationByTicketDigest(deps: { db: Executor }, ticketHash: string): Promise<OrganizationInvitationRow | undefined> {
+  return findInvitationByTicketHash(deps.db, ticketHash);
+}
+
 async function page(deps: InvitationReadDeps, filters: InvitationFilters, order: { field: 'created_at' | 'email_address'; direction: 'asc' | 'desc' }, limit: number, offset: number) {
   const [rows, total] = await Promise.all([
     listInvitations(deps.db, filters, order, limit, offset),

@@ -2,6 +2,7 @@ import { includeExclude, parseOrderBy } from '../../http/list-params.js';
 import { userFilter } from '../../users/list/service.js';
 import { findOrganizationById } from '../store.js';
 import type { MembershipListInput } from './schemas.js';
+import type { MembershipJson } from './serialize.js';
 import { assertUserExists, membershipsJson, organizationNotFound, type MembershipReadDeps } from './service.js';
 import { countMemberships, listMemberships, type MembershipFilters, type MembershipOrder, type MembershipOrderField } from './store.js';
 
@@ -45,4 +46,18 @@ export async function listInstanceMemberships(deps: MembershipReadDeps, q: { ord
 export async function listUserMemberships(deps: MembershipReadDeps, userId: string, q: { limit: number; offset: number }) {
   await assertUserExists(deps.db, userId);
   return listMembershipPage(deps, { filters: { userId }, order: { field: 'created_at', direction: 'desc' }, limit: q.limit, offset: q.offset });
+}
+
+/** Every membership of these users, newest first, by user (the Frontend API embeds them in its User JSON). */
+export async function listMembershipsOfUsers(deps: MembershipReadDeps, userIds: string[]): Promise<Map<string, MembershipJson[]>> {
+  const byUser = new Map<string, MembershipJson[]>();
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return byUser;
+  // A user belongs to few organizations; 500 is Clerk's own cap on a list. No total: nothing shows it.
+  const rows = await listMemberships(deps.db, { userIds: { include: ids, exclude: [] } }, { field: 'created_at', direction: 'desc' }, 500, 0);
+  for (const json of await membershipsJson(deps, rows)) {
+    const userId = json.public_user_data.user_id;
+    byUser.set(userId, [...(byUser.get(userId) ?? []), json]);
+  }
+  return byUser;
 }

@@ -1,5 +1,7 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
+import { ClerkError } from '../../http/clerk-error.js';
+import { SECURITY_HEADERS } from '../../http/security-headers.js';
 import { notFound, SvixError, SvixValidationError, unauthorized, type SvixValidationItem } from '../svix-errors.js';
 
 // The Svix-compatible API's own HTTP plumbing: Svix's bearer authentication (here, the instance's secret
@@ -17,8 +19,23 @@ function validationItems(errors: FastifySchemaValidationError[], part: string): 
   });
 }
 
+/**
+ * A refusal of the app-wide input guards (http/input-guards.ts: NUL, lone surrogates, bad encodings, too
+ * deep, too big), which run before any route here, in Svix's words: a 422 names its field.
+ */
+function fromClerkError(error: ClerkError): SvixError | SvixValidationError {
+  const entry = error.entries[0]!;
+  const param = (entry.meta as { param_name?: string } | undefined)?.param_name;
+  if (error.status === 422) {
+    const part = entry.code === 'form_param_format_invalid' ? 'body' : 'query';
+    return new SvixValidationError([{ loc: param ? [part, param] : [part], msg: entry.long_message, type: 'value_error' }]);
+  }
+  return new SvixError(error.status, entry.code, entry.long_message);
+}
+
 function toSvixError(error: FastifyError): SvixError | SvixValidationError | undefined {
   if (error instanceof SvixError || error instanceof SvixValidationError) return error;
+  if (error instanceof ClerkError) return fromClerkError(error);
   if (error.validation) {
     // Svix's loc names the part as its framework does: body, query, path.
     const parts: Record<string, string> = { querystring: 'query', params: 'path', headers: 'header' };
@@ -29,6 +46,18 @@ function toSvixError(error: FastifyError): SvixError | SvixValidationError | und
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new SvixError(413, 'payload_too_large', 'Request payload is too large.');
   if (error.statusCode === 400 || error instanceof SyntaxError) return new SvixError(400, 'generic_error', 'Failed to parse the request body as JSON');
   return undefined;
+}
+
+/** Where the Svix-compatible API is served: router errors there answer in Svix's envelopes too. */
+export const SVIX_API_PREFIX = '/api/v1/';
+
+/**
+ * Router errors under SVIX_API_PREFIX (a server option, so not scoped: app.ts routes them here): a path
+ * parameter past maxParamLength → 414, one whose percent-encoding does not decode → 404, as Svix would.
+ */
+export function svixFrameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const known = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new SvixError(414, 'uri_too_long', 'A path parameter is too long.') : notFound();
+  reply.headers(SECURITY_HEADERS).status(known.status).send(known.body);
 }
 
 /** Installs authentication, the error handler and the not-found handler on the /api/v1 scope. */
