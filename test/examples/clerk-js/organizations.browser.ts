@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { uniqueEmail } from '../../helper.js';
-import { browserUnavailable, launchChromium, startExampleApp } from './support.js';
+import { askBackend, browserUnavailable, claims, launchChromium, PASSWORD, SESSION_COOKIE_JS, startExampleAgainst, UI_TIMEOUT } from './support.js';
 import { startGatehouse, type RunningGatehouse } from './gatehouse.js';
 
 // Organizations with the real clerk-js 5.59.3 in headless Chromium: a signed-in user creates an
@@ -13,20 +13,6 @@ import { startGatehouse, type RunningGatehouse } from './gatehouse.js';
 
 const skip = browserUnavailable();
 if (skip) process.stdout.write(`# browser tests skipped: ${skip}\n`);
-
-const PASSWORD = 'Kettle-Orbit-Lantern-42';
-const UI_TIMEOUT = 20_000;
-
-const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, any>;
-const SESSION_COOKIE_JS = `document.cookie.split('; ').find((c) => c.startsWith('__session='))?.slice(10) ?? null`;
-
-const askBackend = (page: Page) =>
-  page.evaluate(`fetch('/api/me', { credentials: 'same-origin' }).then((response) => response.json())`) as Promise<{
-    signedIn: boolean;
-    userId?: string;
-    orgId?: string;
-    orgRole?: string;
-  }>;
 
 /** Signs in through <SignIn /> with email and password; resolves once the page shows the user. */
 async function signIn(page: Page, url: string, email: string) {
@@ -47,11 +33,7 @@ async function waitForOrganizationToken(page: Page, orgId: string) {
 
 test('clerk-js organizations against Gatehouse in headless Chromium', { skip, timeout: 300_000 }, async (t) => {
   const gatehouse: RunningGatehouse = await startGatehouse(t);
-  const example = await startExampleApp(t, gatehouse.appPort, {
-    GATEHOUSE_FRONTEND_URL: gatehouse.frontendUrl,
-    GATEHOUSE_API_URL: gatehouse.apiUrl,
-    GATEHOUSE_SECRET_KEY: gatehouse.secretKey,
-  });
+  const example = await startExampleAgainst(t, gatehouse);
   const browser = await launchChromium(t);
 
   async function newUser() {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { generateTotpSecret, parseTotpSecret, timeStepAt, totpCode } from '../../../src/mfa/totp.js';
 import { uniqueEmail } from '../../helper.js';
-import { browserUnavailable, launchChromium, startExampleApp } from './support.js';
+import { askBackend, browserUnavailable, claims, launchChromium, PASSWORD, SESSION_COOKIE_JS, startExampleAgainst, UI_TIMEOUT } from './support.js';
 import { startGatehouse, type RunningGatehouse } from './gatehouse.js';
 
 // The proof with the real browser SDK (issue 10): Clerk's own clerk-js 5.59.3, in headless Chromium,
@@ -15,30 +15,12 @@ import { startGatehouse, type RunningGatehouse } from './gatehouse.js';
 const skip = browserUnavailable();
 if (skip) process.stdout.write(`# browser tests skipped: ${skip}\n`);
 
-const PASSWORD = 'Kettle-Orbit-Lantern-42';
-/** A page waits this long for something clerk-js does over the network (generous: CI is slow). */
-const UI_TIMEOUT = 20_000;
-
-// Code that runs in the page is passed as a string: this project compiles without the DOM's types.
-const SESSION_COOKIE_JS = `document.cookie.split('; ').find((c) => c.startsWith('__session='))?.slice(10) ?? null`;
-
 /** The `__session` cookie as the page's JavaScript sees it (clerk-js writes it with document.cookie). */
 const sessionCookie = (page: Page) => page.evaluate<string | null>(SESSION_COOKIE_JS);
 
 /** What clerk-js holds: `Clerk.user.id`, `Clerk.session.id`. */
 const clerkUserId = (page: Page) => page.evaluate<string | null>('window.Clerk.user?.id ?? null');
 const clerkSessionId = (page: Page) => page.evaluate<string | null>('window.Clerk.session?.id ?? null');
-
-const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, any>;
-
-/** What the example's backend route answers for this page's cookies. */
-const askBackend = (page: Page) =>
-  page.evaluate(`fetch('/api/me', { credentials: 'same-origin' }).then((response) => response.json())`) as Promise<{
-    signedIn: boolean;
-    userId?: string;
-    sessionId?: string;
-    reason?: string;
-  }>;
 
 /**
  * A browser context that records every URL it asks for: clerk-js, its chunks, Gatehouse and the app
@@ -64,11 +46,7 @@ async function typeCode(page: Page, code: string) {
 // A bound, so a stuck browser fails the run instead of hanging CI (one run takes about a minute).
 test('clerk-js against Gatehouse in headless Chromium', { skip, timeout: 300_000 }, async (t) => {
   const gatehouse: RunningGatehouse = await startGatehouse(t);
-  const example = await startExampleApp(t, gatehouse.appPort, {
-    GATEHOUSE_FRONTEND_URL: gatehouse.frontendUrl,
-    GATEHOUSE_API_URL: gatehouse.apiUrl,
-    GATEHOUSE_SECRET_KEY: gatehouse.secretKey,
-  });
+  const example = await startExampleAgainst(t, gatehouse);
   assert.equal(example.url, gatehouse.appOrigin);
   // The key the example derives is the one Gatehouse prints: pk_live_ + base64("<frontend host>$").
   assert.equal(example.publishableKey, gatehouse.publishableKey);

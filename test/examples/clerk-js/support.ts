@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { RunningGatehouse } from './gatehouse.js';
 
 // The two real things a browser test needs besides Gatehouse: Debian's Chromium driven by playwright-core
 // (never a browser downloaded by npm), and the example app (examples/clerk-js) as a child process, the
@@ -71,3 +72,35 @@ export async function startExampleApp(
     child.once('exit', (code) => reject(new Error(`the example exited (${code}): ${stderr}`)));
   });
 }
+
+/** The example app pointed at a running Gatehouse (its Frontend API, its Backend API, its secret key). */
+export function startExampleAgainst(t: TestContext, gatehouse: RunningGatehouse) {
+  return startExampleApp(t, gatehouse.appPort, {
+    GATEHOUSE_FRONTEND_URL: gatehouse.frontendUrl,
+    GATEHOUSE_API_URL: gatehouse.apiUrl,
+    GATEHOUSE_SECRET_KEY: gatehouse.secretKey,
+  });
+}
+
+// ---- what the browser tests read from a page ----------------------------------------------------------
+
+export const PASSWORD = 'Kettle-Orbit-Lantern-42';
+/** A page waits this long for something clerk-js does over the network (generous: CI is slow). */
+export const UI_TIMEOUT = 20_000;
+
+// Code that runs in the page is passed as a string: this project compiles without the DOM's types.
+export const SESSION_COOKIE_JS = `document.cookie.split('; ').find((c) => c.startsWith('__session='))?.slice(10) ?? null`;
+
+/** A JWT's claims (no verification: the backend route verifies). */
+export const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, any>;
+
+/** What the example's backend route (`authenticateRequest` from @clerk/backend) answers for this page's cookies. */
+export const askBackend = (page: Page) =>
+  page.evaluate(`fetch('/api/me', { credentials: 'same-origin' }).then((response) => response.json())`) as Promise<{
+    signedIn: boolean;
+    userId?: string;
+    sessionId?: string;
+    orgId?: string;
+    orgRole?: string;
+    reason?: string;
+  }>;
