@@ -16,6 +16,12 @@ export const JsonObjectSchema = Type.Object({}, { additionalProperties: true });
 /** RFC 3339 timestamps as Clerk takes them (`created_at`, `legal_accepted_at`); parsed in services. */
 export const Rfc3339 = Type.String({ maxLength: 64 });
 
+/** `limit` and `offset` of Clerk's list endpoints: 10 by default, 500 at most. Spread into a query schema. */
+export const PageQueryFields = {
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+};
+
 export const DeletedObjectSchema = Type.Object({
   object: Type.String(),
   id: Type.String(),

@@ -2,8 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../../deps.js';
 import { ClerkError } from '../../http/clerk-error.js';
 import type { FastifyTypebox } from '../../http/fastify.js';
-import { deletedObject, Nullable } from '../../http/schemas.js';
+import { deletedObject, Nullable, PageQueryFields } from '../../http/schemas.js';
 import { acceptInvitation, listUserInvitations } from '../../organizations/invitations/service.js';
+import { InvitationStatus } from '../../organizations/invitations/schemas.js';
 import { withPublicOrganizationData } from '../../organizations/invitations/serialize.js';
 import { listUserMemberships } from '../../organizations/members/list.js';
 import { findMember, removeMember } from '../../organizations/members/service.js';
@@ -19,11 +20,6 @@ import { signedIn } from './auth.js';
 // their verified addresses (and accepting one), and suggestions, which need verified domains and are
 // therefore always empty here. clerk-js's <OrganizationSwitcher /> reads all three when it mounts.
 
-const Page = {
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
-};
-const Status = Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('revoked'), Type.Literal('expired')]);
 
 export async function meOrganizationRoutes(app: FastifyTypebox, deps: Deps) {
   const me = async (request: Parameters<typeof signedIn>[1]) => {
@@ -34,7 +30,7 @@ export async function meOrganizationRoutes(app: FastifyTypebox, deps: Deps) {
 
   app.get(
     '/me/organization_memberships',
-    { schema: { querystring: Type.Object({ ...Page, paginated: Type.Optional(Nullable(Type.Boolean())) }) } },
+    { schema: { querystring: Type.Object({ ...PageQueryFields, paginated: Type.Optional(Nullable(Type.Boolean())) }) } },
     async (request, reply) => {
       const { user } = await me(request);
       const page = await listUserMemberships(deps, user.id, request.query);
@@ -55,7 +51,7 @@ export async function meOrganizationRoutes(app: FastifyTypebox, deps: Deps) {
 
   app.get(
     '/me/organization_invitations',
-    { schema: { querystring: Type.Object({ ...Page, status: Type.Optional(Type.Array(Status, { maxItems: 4 })) }) } },
+    { schema: { querystring: Type.Object({ ...PageQueryFields, status: Type.Optional(Type.Array(InvitationStatus, { maxItems: 4 })) }) } },
     async (request, reply) => {
       const { user } = await me(request);
       const { limit, offset, status } = request.query;
@@ -77,7 +73,7 @@ export async function meOrganizationRoutes(app: FastifyTypebox, deps: Deps) {
     },
   );
 
-  app.get('/me/organization_suggestions', { schema: { querystring: Type.Object({ ...Page, status: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 4 })) }) } }, async (request, reply) => {
+  app.get('/me/organization_suggestions', { schema: { querystring: Type.Object({ ...PageQueryFields, status: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 4 })) }) } }, async (request, reply) => {
     await me(request);
     return envelope(deps, request, reply, { data: [], total_count: 0 });
   });

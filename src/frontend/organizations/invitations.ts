@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../../deps.js';
 import type { FastifyTypebox } from '../../http/fastify.js';
+import { PageQueryFields } from '../../http/schemas.js';
+import { InvitationStatus } from '../../organizations/invitations/schemas.js';
 import { createInvitations, listOrganizationInvitations, revokeInvitation } from '../../organizations/invitations/service.js';
 import { forRequest } from '../../webhooks/events.js';
 import { envelope } from '../client/envelope.js';
@@ -14,12 +16,10 @@ import { frontendInvitation } from './serialize.js';
 
 const Params = Type.Object({ organization_id: Type.String({ maxLength: 128 }) });
 const InvitationParams = Type.Object({ organization_id: Type.String({ maxLength: 128 }), invitation_id: Type.String({ maxLength: 128 }) });
-const Status = Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('revoked'), Type.Literal('expired')]);
 const ListQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  ...PageQueryFields,
   // clerk-js sends `status=pending` (an array of one in its types).
-  status: Type.Optional(Type.Array(Status, { maxItems: 4 })),
+  status: Type.Optional(Type.Array(InvitationStatus, { maxItems: 4 })),
 });
 const InviteBody = Type.Object({ email_address: Type.String({ maxLength: 320 }), role: Type.String({ maxLength: 128 }) });
 const BulkBody = Type.Object({ email_address: Type.Array(Type.String({ maxLength: 320 }), { minItems: 1, maxItems: 100 }), role: Type.String({ maxLength: 128 }) });

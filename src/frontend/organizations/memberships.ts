@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../../deps.js';
 import type { FastifyTypebox } from '../../http/fastify.js';
-import { Nullable } from '../../http/schemas.js';
+import { Nullable, PageQueryFields } from '../../http/schemas.js';
 import { listOrganizationMemberships } from '../../organizations/members/list.js';
 import { addMember, removeMember, updateMemberRole } from '../../organizations/members/service.js';
 import { forRequest } from '../../webhooks/events.js';
@@ -17,8 +17,7 @@ import { frontendMembership } from './serialize.js';
 const Params = Type.Object({ organization_id: Type.String({ maxLength: 128 }) });
 const MemberParams = Type.Object({ organization_id: Type.String({ maxLength: 128 }), user_id: Type.String({ maxLength: 128 }) });
 const ListQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  ...PageQueryFields,
   // clerk-js asks for { data, total_count } with paginated=true; without it the answer is a bare array.
   paginated: Type.Optional(Nullable(Type.Boolean())),
   role: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 20 })),

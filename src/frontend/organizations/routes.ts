@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.js';
 import type { OrganizationRow } from '../../db/schema.js';
 import { ClerkError } from '../../http/clerk-error.js';
 import type { FastifyTypebox } from '../../http/fastify.js';
-import { Nullable } from '../../http/schemas.js';
+import { Nullable, PageQueryFields } from '../../http/schemas.js';
 import { readImageUpload } from '../../images/upload.js';
 import { deleteOrganizationLogo, uploadOrganizationLogo } from '../../organizations/logo.js';
 import { createOrganization, deleteOrganization, organizationWithCounts, updateOrganization } from '../../organizations/service.js';
@@ -23,10 +23,7 @@ const Params = Type.Object({ organization_id: Type.String({ maxLength: 128 }) })
 const Text = (max = 256) => Type.Optional(Nullable(Type.String({ maxLength: max })));
 const CreateBody = Type.Object({ name: Type.String({ maxLength: 256 }), slug: Text() });
 const UpdateBody = Type.Object({ name: Text(), slug: Text() });
-const PageQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
-});
+const PageQuery = Type.Object(PageQueryFields);
 
 export async function organizationRoutes(app: FastifyTypebox, deps: Deps) {
   const view = async (row: OrganizationRow) => frontendOrganization(await organizationWithCounts(deps, row));

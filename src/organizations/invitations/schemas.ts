@@ -33,18 +33,18 @@ export const RevokeInvitationBody = Type.Object(
   { additionalProperties: false },
 );
 
-const Status = Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('revoked'), Type.Literal('expired')]);
+export const InvitationStatus = Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('revoked'), Type.Literal('expired')]);
 const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 10 });
 const Offset = Type.Integer({ minimum: 0, default: 0 });
 
-export const InvitationListQuery = Type.Object({ status: Type.Optional(Status), limit: Limit, offset: Offset });
+export const InvitationListQuery = Type.Object({ status: Type.Optional(InvitationStatus), limit: Limit, offset: Offset });
 export type InvitationListInput = Static<typeof InvitationListQuery>;
 
 export const PendingListQuery = Type.Object({ limit: Limit, offset: Offset });
 
 export const InstanceInvitationListQuery = Type.Object({
   order_by: Type.String({ default: '-created_at', pattern: '^[+-]?(created_at|email_address)$' }),
-  status: Type.Optional(Status),
+  status: Type.Optional(InvitationStatus),
   query: Type.Optional(Type.String({ maxLength: 320 })),
   limit: Limit,
   offset: Offset,
