@@ -1,34 +1,13 @@
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { queryPrepared, type Executor } from '../db/database.js';
-import type { UserPatch, UserRow } from '../db/schema.js';
+import type { EmailAddressRow, PhoneNumberRow, UserPatch, UserRow, Web3WalletRow } from '../db/schema.js';
 import { refreshSearchDocuments } from './search/store.js';
 
-export interface EmailJson {
-  id: string;
-  email_address: string;
-  verified: boolean;
-  reserved: boolean;
-  created_at: number;
-  updated_at: number;
-}
-export interface PhoneJson {
-  id: string;
-  phone_number: string;
-  verified: boolean;
-  reserved: boolean;
-  reserved_for_second_factor: boolean;
-  default_second_factor: boolean;
-  created_at: number;
-  updated_at: number;
-}
-export interface WalletJson {
-  id: string;
-  web3_wallet: string;
-  verified: boolean;
-  created_at: number;
-  updated_at: number;
-}
+// Each identification as the JSON arrays below carry it: its row without the user id.
+export type EmailJson = Omit<EmailAddressRow, 'user_id'>;
+export type PhoneJson = Omit<PhoneNumberRow, 'user_id'>;
+export type WalletJson = Omit<Web3WalletRow, 'user_id'>;
 
 /** A user with its identifications, read in one round trip. */
 export type FullUserRow = UserRow & { email_addresses: EmailJson[]; phone_numbers: PhoneJson[]; web3_wallets: WalletJson[] };
