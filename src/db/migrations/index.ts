@@ -18,7 +18,7 @@ import * as m0024 from './0024_images.js';
 import * as m0025 from './0025_session_active_organization.js';
 import * as m0026 from './0026_row_counts.js';
 import * as m0027 from './0027_sign_up_tickets.js';
-import * as m0028 from './0028_user_search_statistics.js';
+import * as m0028 from './0028_user_search_matches.js';
 
 /**
  * Forward-only migrations, in order. A migration that has shipped is never edited: add a new file
@@ -44,5 +44,5 @@ export const migrations: Record<string, Migration> = {
   '0025_session_active_organization': m0025,
   '0026_row_counts': m0026,
   '0027_sign_up_tickets': m0027,
-  '0028_user_search_statistics': m0028,
+  '0028_user_search_matches': m0028,
 };

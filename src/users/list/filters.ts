@@ -1,7 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Executor } from '../../db/database.js';
-import { DOCUMENT_SEPARATOR, searchMatches } from '../search/store.js';
+import { DOCUMENT_SEPARATOR, documentMatchesRow, searchMatches } from '../search/store.js';
 
 // The WHERE side of GET /v1/users and /v1/users/count: every filter as SQL that an index serves (the
 // search document's trigram index for `query`, trigram GIN indexes for the other `*_query` filters, btrees
@@ -18,6 +18,13 @@ export interface UserFilters {
   /** Members of any included organization, and of none of the excluded ones. */
   organizationIds?: { include: string[]; exclude: string[] };
   query?: string;
+  /**
+   * How `query` is read. Unset: a semi-join on the search document's index, planned by the planner (counts,
+   * lists already narrowed to a few users). The term's matches, when list/store.ts has read them (few
+   * enough to sort). 'probe': each user met is tested on its own document (a walk along an order, or the
+   * members of an organization).
+   */
+  queryRead?: string[] | 'probe';
   emailAddressQuery?: string;
   phoneNumberQuery?: string;
   usernameQuery?: string;
@@ -115,7 +122,10 @@ export function applyFilters<O>(query: SelectQueryBuilder<Database, 'users', O>,
   }
   if (f.query) {
     const term = f.query;
-    q = q.where((eb) => eb('users.id', 'in', queryMatches(db, term)));
+    const read = f.queryRead;
+    if (read === 'probe') q = q.where(documentMatchesRow(contains(term)));
+    else if (read) q = q.where(sql<boolean>`users.id = any(${read}::text[])`);
+    else q = q.where((eb) => eb('users.id', 'in', queryMatches(db, term)));
     if (spansValues(term)) q = q.where(queryMatchesValues(contains(term)));
   }
   if (f.emailAddressQuery) {

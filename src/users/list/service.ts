@@ -2,8 +2,7 @@ import type { SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import { includeExclude } from '../../http/list-params.js';
-import { applyFilters, contains, queryMatchesValues, spansValues } from './filters.js';
-import { documentMatchesRow } from '../search/store.js';
+import { applyFilters } from './filters.js';
 import { countUsers as countUserRows, listUsers as listUserRows, type UserFilters, type UserOrder, type UserOrderField } from './store.js';
 import type { UserFilterInput, UserListInput } from '../schemas.js';
 
@@ -55,12 +54,8 @@ export async function countUsers(deps: { db: Executor }, q: UserFilterInput) {
  * an organization's members, never all the users a common term matches.
  */
 export function userFilter(deps: { db: Executor }, q: Partial<UserFilterInput>) {
-  const { query, ...filters } = toUserFilters(q as UserFilterInput);
-  if (query === undefined && Object.values(filters).every((v) => v === undefined)) return undefined;
-  return <Q extends SelectQueryBuilder<Database, 'users', object>>(builder: Q): Q => {
-    const filtered = applyFilters(builder, deps.db, filters);
-    if (!query) return filtered as Q;
-    const matched = filtered.where(documentMatchesRow(contains(query)));
-    return (spansValues(query) ? matched.where(queryMatchesValues(contains(query))) : matched) as Q;
-  };
+  const filters = toUserFilters(q as UserFilterInput);
+  if (Object.values(filters).every((v) => v === undefined)) return undefined;
+  return <Q extends SelectQueryBuilder<Database, 'users', object>>(builder: Q): Q =>
+    applyFilters(builder, deps.db, { ...filters, queryRead: 'probe' }) as Q;
 }

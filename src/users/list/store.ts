@@ -2,12 +2,11 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { applyFilters, contains, spansValues, type UserFilters } from './filters.js';
 import { selectFullUsers, type FullUserRow } from '../store.js';
-import { countSearchMatches } from '../search/store.js';
+import { countSearchMatches, estimatedDocuments, searchMatchIds } from '../search/store.js';
 
 // GET /v1/users and /v1/users/count at scale (issues 5 and 14; plans in bench/README.md). Filters are in
-// filters.ts; this file orders, pages and counts. `query` is a plain filter on the search document
-// (users/search/): its one trigram index gives the planner one scan to cost, sized by the document's
-// statistics (taken by the migration and after every import).
+// filters.ts; this file orders, pages and counts. `query` is read from the search document (users/search/),
+// one trigram index; how, for a page, is decided here from the term's matches, not from an estimate.
 
 export type { UserFilters } from './filters.js';
 
@@ -55,12 +54,18 @@ const SORT_KEYS: Record<UserOrderField, { column: string; nullable: boolean }> =
 export interface ListTuning {
   /** How many users a walk tests before it gives up, for a page of `limit` at `offset`. */
   walkRows: (limit: number, offset: number) => number;
+  /** Up to how many matches of `query` are read and sorted, for a page `walk` (offset + limit) deep among `documents`. */
+  searchCap: (walk: number, documents: number) => number;
 }
 
 export const DEFAULT_TUNING: ListTuning = {
   // Measured at 1M users: walking to a page at 0.5 % density takes ~20 ms; a page is expected within
   // 200 users per row there.
   walkRows: (limit, offset) => Math.max(10_000, 500 * (limit + offset)),
+  // Sorting m matches costs about m primary-key reads; walking the order to a page `walk` deep costs about
+  // walk × documents / m probes. They are equal at m = √(walk × documents) (3,163 for a first page of 10
+  // at 1M users): each side of the cap, the cheaper of the two, and neither costs more than that.
+  searchCap: (walk, documents) => Math.ceil(Math.sqrt(walk * Math.max(documents, 1))),
 };
 
 // Typed loosely inside the page builder: every branch selects the same three columns (id, k, g).
@@ -134,16 +139,33 @@ async function walkSawAll(db: Executor, s: PageStrategy, order: UserOrder, rows:
   return Number(n) < rows;
 }
 
-/** The time ranges that may sit anywhere along `field`'s order, unless a selective filter narrows the users first. */
-function riskyRanges(f: UserFilters, field: UserOrderField): UserFilters | undefined {
-  const narrow = [f.emailAddresses, f.phoneNumbers, f.usernames, f.web3Wallets, f.userIds?.include, f.externalIds?.include, f.organizationIds?.include].some(
+/** Whether a filter lists the users to consider (ids, identifiers, organizations): a set bounded by its lists. */
+function narrowed(f: UserFilters): boolean {
+  return [f.emailAddresses, f.phoneNumbers, f.usernames, f.web3Wallets, f.userIds?.include, f.externalIds?.include, f.organizationIds?.include].some(
     (list) => list?.length,
   );
-  if (narrow) return undefined;
+}
+
+/** The time ranges that may sit anywhere along `field`'s order, unless a selective filter narrows the users first. */
+function riskyRanges(f: UserFilters, field: UserOrderField): UserFilters | undefined {
+  if (narrowed(f)) return undefined;
   const ranges: UserFilters = {};
   if (field !== 'created_at') Object.assign(ranges, { createdAtBefore: f.createdAtBefore, createdAtAfter: f.createdAtAfter });
   if (field !== 'last_active_at') Object.assign(ranges, { lastActiveAtBefore: f.lastActiveAtBefore, lastActiveAtAfter: f.lastActiveAtAfter });
   return Object.values(ranges).some((v) => v !== undefined) ? ranges : undefined;
+}
+
+/**
+ * How a page reads `query`, from the term's matches rather than the planner's estimate of them (migration
+ * 0028): up to the cap they are read (one bitmap scan of the trigram index, stopped there) and become the
+ * ids to sort; past it the term is common enough that walking the order, probing each user's document,
+ * meets the page within about as many users. Lists narrowed by another filter leave it to the planner.
+ */
+async function readQuery(db: Executor, f: UserFilters, walk: number, tuning: ListTuning): Promise<UserFilters> {
+  if (!f.query || narrowed(f)) return f;
+  const cap = tuning.searchCap(walk, await estimatedDocuments(db));
+  const ids = await searchMatchIds(db, contains(f.query), cap + 1);
+  return { ...f, queryRead: ids.length <= cap ? ids : 'probe' };
 }
 
 export async function listUsers(
@@ -154,21 +176,22 @@ export async function listUsers(
   offset: number,
   tuning: ListTuning = DEFAULT_TUNING,
 ): Promise<FullUserRow[]> {
-  const ranges = riskyRanges(filters, order.field);
-  // Members of given organizations: a set bounded by their membership counts, and anywhere along any order
-  // (walking created_at for them read 15,000 users to find 10 members of a 5,000-member organization).
-  // Collected first and sorted.
-  const members = filters.organizationIds?.include.length ? true : undefined;
-  if (!ranges) return (await readPage(db, { filters, sortAfterFilter: members }, order, limit, offset)).users;
+  const read = await readQuery(db, filters, offset + limit, tuning);
+  // A set bounded by its lists, which may sit anywhere along any order, is collected first and sorted: the
+  // members of given organizations (walking created_at for them read 15,000 users to find 10 members of a
+  // 5,000-member organization), the matches of `query` just read.
+  const collected = Boolean(read.organizationIds?.include.length) || Array.isArray(read.queryRead);
+  const ranges = collected ? undefined : riskyRanges(read, order.field);
+  if (!ranges) return (await readPage(db, { filters: read, sortAfterFilter: collected }, order, limit, offset)).users;
 
   const rows = tuning.walkRows(limit, offset);
-  const within: UserFilters = { ...filters, ...Object.fromEntries(Object.keys(ranges).map((k) => [k, undefined])) };
+  const within: UserFilters = { ...read, ...Object.fromEntries(Object.keys(ranges).map((k) => [k, undefined])) };
   const walk: PageStrategy = { filters: within, walk: { rows, after: ranges } };
   const { users, groups } = await readPage(db, walk, order, limit, offset);
   // The walk's page is exact when it is full and nothing before it was cut off: either it all comes from
   // the users with the sort key, or the walk over those saw every one of them.
   if (users.length === limit && (groups.every((g) => g === 0) || (await walkSawAll(db, walk, order, rows)))) return users;
-  return (await readPage(db, { filters, sortAfterFilter: true }, order, limit, offset)).users;
+  return (await readPage(db, { filters: read, sortAfterFilter: true }, order, limit, offset)).users;
 }
 
 export async function countUsers(db: Executor, filters: UserFilters): Promise<number> {

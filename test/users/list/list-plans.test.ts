@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
 import { test } from 'node:test';
 import { buildTestApp, call, createTestUser, type TestApp } from '../../helper.js';
-import { countUsers, listUsers, type ListTuning } from '../../../src/users/list/store.js';
+import { DEFAULT_TUNING, countUsers, listUsers, type ListTuning } from '../../../src/users/list/store.js';
 import { toUserFilters, toUserOrder } from '../../../src/users/list/service.js';
 import { ORDER_FIELDS } from '../../../src/users/schemas.js';
 
@@ -112,6 +112,11 @@ test('GET /v1/users?query → the search document finds exactly the users one of
     ...u.phone_numbers.map((p) => p.phone_number),
     ...u.web3_wallets.map((w) => w.web3_wallet),
   ];
+  const reads: Record<string, ListTuning> = {
+    default: DEFAULT_TUNING,
+    sorted: { ...DEFAULT_TUNING, searchCap: () => 1_000 },
+    walked: { ...DEFAULT_TUNING, searchCap: () => 0 },
+  };
   for (const term of ['kim', 'lee', 'Kim Lee', t1.slice(0, 4), '+1666', `m.${t1.slice(0, 3)}`, 'nothing-matches', 'lee1\x1fann', '\x1f']) {
     // (The last two contain the document's value separator: they must not match across two values.)
     const expected = users.filter((u) => values(u).some((v) => v.toLowerCase().includes(term.toLowerCase()))).map((u) => u.id);
@@ -119,10 +124,18 @@ test('GET /v1/users?query → the search document finds exactly the users one of
       for (const sign of ['', '-']) {
         for (const [limit, offset] of [[3, 0], [3, 2], [100, 0]] as const) {
           const order = toUserOrder(`${sign}${field}`);
-          const got = await listUsers(ctx.deps.db, toUserFilters({ query: term, user_id: scope }), order, limit, offset);
           // The reference page: the same order over exactly the expected users.
           const reference = expected.length ? await listUsers(ctx.deps.db, toUserFilters({ user_id: expected }), order, limit, offset) : [];
-          assert.deepEqual(got.map((u) => u.id), reference.map((u) => u.id), `query=${term} order_by=${sign}${field} limit=${limit} offset=${offset}`);
+          const at = `query=${term} order_by=${sign}${field} limit=${limit} offset=${offset}`;
+          // Narrowed by user_id (the planner's semi-join), and alone: its matches read and sorted, or
+          // the order walked with a probe of each user's document.
+          const narrowed = await listUsers(ctx.deps.db, toUserFilters({ query: term, user_id: scope }), order, limit, offset);
+          assert.deepEqual(narrowed.map((u) => u.id), reference.map((u) => u.id), `${at} (user_id)`);
+          // (This test's database holds only the 14 users.)
+          for (const [name, tuning] of Object.entries(reads)) {
+            const got = await listUsers(ctx.deps.db, toUserFilters({ query: term }), order, limit, offset, tuning);
+            assert.deepEqual(got.map((u) => u.id), reference.map((u) => u.id), `${at} (${name})`);
+          }
         }
       }
     }
@@ -142,8 +155,8 @@ test('GET /v1/users with a created_at / last_active_at range → a walk of anoth
     if (i % 2 === 0) await ctx.deps.db.updateTable('users').set({ last_active_at: Date.UTC(2024, 0, 30 - i) }).where('id', '=', id).execute();
   }
   const walks: Record<string, ListTuning> = {
-    walk: { walkRows: () => 1_000_000 },
-    fallback: { walkRows: () => 2 },
+    walk: { ...DEFAULT_TUNING, walkRows: () => 1_000_000 },
+    fallback: { ...DEFAULT_TUNING, walkRows: () => 2 },
   };
   const ranges = [
     { created_at_after: Date.UTC(2020, 0, 6) },
