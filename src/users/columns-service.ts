@@ -6,3 +6,13 @@
 // would be a cycle).
 
 export { clearPasswordById, replacePasswordDigest, type StoredPassword } from './password-store.js';
+export {
+  activatePendingTotp,
+  clearMfaById,
+  consumeBackupCode,
+  markTotpStepUsed,
+  replaceBackupCodes,
+  setPendingTotpSecret,
+  stampMfaDisabledIfNone,
+  type MfaPatch,
+} from './second-factor-store.js';
