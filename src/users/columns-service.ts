@@ -16,3 +16,4 @@ export {
   stampMfaDisabledIfNone,
   type MfaPatch,
 } from './second-factor-store.js';
+export { findLockoutState, reserveAttempt, settleAttempt, type LockoutState } from './lockout-store.js';
