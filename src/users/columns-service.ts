@@ -17,3 +17,4 @@ export {
   type MfaPatch,
 } from './second-factor-store.js';
 export { findLockoutState, reserveAttempt, settleAttempt, type LockoutState } from './lockout-store.js';
+export { touchUserActivity, touchUserSignIn } from './activity-store.js';
