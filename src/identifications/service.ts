@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { recordUserEvents, type UserEventDeps } from '../users/events.js';
 import { refreshUserSearch } from '../users/search/service.js';
+import { updatePrimaryIdentificationId } from '../users/columns-service.js';
 import { userNotFound } from '../users/errors.js';
 import { identificationKinds, type IdentificationKind } from './kinds.js';
 import {
@@ -20,7 +21,6 @@ import {
   lockUserForIdentifications,
   type NewIdentification,
   updateIdentificationById,
-  updatePrimaryIdentification,
   type IdentificationRow,
 } from './store.js';
 
@@ -30,6 +30,11 @@ export type { IdentificationRow, NewIdentification as ImportedIdentificationReco
 type Deps = { db: Executor; clock: Clock };
 /** A change to a user's identifications is a change to the user: it records user.updated. */
 type WriteDeps = UserEventDeps;
+
+/** Points the user's primary identification of this kind at `id` (or at nothing); users/ writes it. */
+async function updatePrimaryIdentification(db: Executor, kind: IdentificationKind, userId: string, id: string | null, nowMs: number) {
+  await updatePrimaryIdentificationId(db, userId, identificationKinds[kind].primaryColumn, id, nowMs);
+}
 
 /** Format errors for a list of identifiers, one per bad value, all naming `param`. */
 export function identificationFormatErrors(kind: IdentificationKind, values: string[], param: string = kind): ClerkErrorEntry[] {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
+import type { UserRow } from '../db/schema.js';
 import { identificationKinds, type IdentificationKind } from './kinds.js';
 
 /** A row of email_addresses, phone_numbers or web3_wallets, with its value under `value`. */
@@ -28,7 +29,7 @@ export interface NewIdentification {
 // which come from the fixed table in kinds.ts, never from input.
 function names(kind: IdentificationKind) {
   const k = identificationKinds[kind];
-  return { table: sql.table(k.table), column: sql.ref(k.column), primary: sql.ref(k.primaryColumn) };
+  return { table: sql.table(k.table), column: sql.ref(k.column) };
 }
 
 export async function insertIdentifications(db: Executor, kind: IdentificationKind, rows: NewIdentification[]) {
@@ -99,18 +100,6 @@ export async function deleteIdentificationById(db: Executor, kind: Identificatio
   await sql`delete from ${table} where id = ${id}`.execute(db);
 }
 
-/** Points the user's primary identification of this kind at `id` (or at nothing). */
-export async function updatePrimaryIdentification(
-  db: Executor,
-  kind: IdentificationKind,
-  userId: string,
-  id: string | null,
-  nowMs: number,
-) {
-  const { primary } = names(kind);
-  await sql`update users set ${primary} = ${id}, updated_at = ${nowMs} where id = ${userId}`.execute(db);
-}
-
 /** How many identifications the user has, of every kind, counting a username as one. */
 export async function countUserIdentifications(db: Executor, userId: string): Promise<number> {
   const result = await sql<{ n: number }>`
@@ -124,12 +113,7 @@ export async function countUserIdentifications(db: Executor, userId: string): Pr
 
 /** Locks the user's row for the rest of the transaction and returns its primary ids. */
 export async function lockUserForIdentifications(db: Executor, userId: string) {
-  const result = await sql<{
-    id: string;
-    primary_email_address_id: string | null;
-    primary_phone_number_id: string | null;
-    primary_web3_wallet_id: string | null;
-  }>`select id, primary_email_address_id, primary_phone_number_id, primary_web3_wallet_id
+  const result = await sql<Pick<UserRow, 'id' | 'primary_email_address_id' | 'primary_phone_number_id' | 'primary_web3_wallet_id'>>`select id, primary_email_address_id, primary_phone_number_id, primary_web3_wallet_id
      from users where id = ${userId} for update`.execute(db);
   return result.rows[0];
 }

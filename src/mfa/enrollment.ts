@@ -4,7 +4,8 @@ import { userNotFound } from '../users/errors.js';
 import { recordUserEvents, type UserEventDeps } from '../users/events.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { generateBackupCodes, hashBackupCodes } from './backup-codes.js';
-import { activatePendingTotp, findEnrollmentState, replaceBackupCodes, setPendingTotpSecret } from './store.js';
+import { findEnrollmentState } from './store.js';
+import { activatePendingTotp, replaceBackupCodes, setPendingTotpSecret } from '../users/columns-service.js';
 import { generateTotpSecret, parseTotpSecret, verifyTotp } from './totp.js';
 
 // A user turning on their own second factors (the Frontend API's /v1/me/totp and /v1/me/backup_codes):

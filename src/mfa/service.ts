@@ -8,16 +8,8 @@ import { assertNotLocked, attemptVerification, type AttemptOutcome } from '../lo
 import { hashingAll, userLane, type Lane } from '../passwords/service.js';
 import { recordUserEvents, type UserEventDeps } from '../users/events.js';
 import { findBackupCode, hashBackupCodes, InvalidBackupCodeError } from './backup-codes.js';
-import {
-  clearMfaById,
-  clearPhoneSecondFactors,
-  consumeBackupCode,
-  findMfaCredentials,
-  hasSecondFactor,
-  markTotpStepUsed,
-  stampMfaDisabledIfNone,
-  type MfaPatch,
-} from './store.js';
+import { clearPhoneSecondFactors, findMfaCredentials, hasSecondFactor } from './store.js';
+import { clearMfaById, consumeBackupCode, markTotpStepUsed, stampMfaDisabledIfNone, type MfaPatch } from '../users/columns-service.js';
 import { InvalidTotpSecretError, parseTotpSecret, verifyTotp } from './totp.js';
 
 /** Validates an imported TOTP secret and seals it for storage; null removes it. */

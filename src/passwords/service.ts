@@ -9,13 +9,8 @@ import { DigestFormatError } from './hashers/hasher.js';
 import { checkPassword, defaultPasswordPolicy, type PasswordPolicy } from './policy.js';
 import type { HibpCheck } from './hibp.js';
 import { hashing, importLane, userLane, writeLane, type Lane } from './hashing.js';
-import { clearPasswordById, findPasswordCredentials, replacePasswordDigest } from './store.js';
-
-/** What a user row stores for a password. */
-export interface StoredPassword {
-  password_digest: string;
-  password_hasher: string;
-}
+import { findPasswordCredentials } from './store.js';
+import { clearPasswordById, replacePasswordDigest, type StoredPassword } from '../users/columns-service.js';
 
 export interface PasswordInput {
   password?: string | null;

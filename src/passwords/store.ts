@@ -8,31 +8,3 @@ export async function findPasswordCredentials(db: Executor, userId: string) {
     .where('id', '=', userId)
     .executeTakeFirst();
 }
-
-/**
- * Swaps the digest only if it is still the one that was verified, so a password changed in the
- * meantime is never overwritten by the upgrade.
- */
-export async function replacePasswordDigest(
-  db: Executor,
-  userId: string,
-  expectedDigest: string,
-  next: { password_digest: string; password_hasher: string },
-): Promise<boolean> {
-  const result = await db
-    .updateTable('users')
-    .set(next)
-    .where('id', '=', userId)
-    .where('password_digest', '=', expectedDigest)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
-export async function clearPasswordById(db: Executor, userId: string, nowMs: number): Promise<boolean> {
-  const result = await db
-    .updateTable('users')
-    .set({ password_digest: null, password_hasher: null, updated_at: nowMs })
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}

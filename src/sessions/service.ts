@@ -11,6 +11,7 @@ import { newId } from '../lib/ids.js';
 import { assertNotLocked } from '../lockout/service.js';
 import { defaultActiveOrganization, organizationClaims } from '../organizations/members/active-organization.js';
 import { userSnapshots, type UserEventDeps } from '../users/events.js';
+import { touchUserActivity, touchUserSignIn } from '../users/columns-service.js';
 import { recordEvents } from '../webhooks/record.js';
 import { serializeSession } from './serialize.js';
 import { effectiveStatus } from './status.js';
@@ -22,8 +23,7 @@ import {
   insertSession,
   listSessions as listSessionRows,
   setSessionActiveOrganization,
-  touchSessionActivity,
-  touchUserSignIn,
+  touchSession,
   updateActiveSessions,
   type SessionFilters,
 } from './store.js';
@@ -67,6 +67,12 @@ function sessionNotFound(id: string, long_message = `No session was found with i
 
 /** Clerk's last_active_at on a user has day precision (midnight UTC). */
 const dayOf = (ms: number) => ms - (ms % DAY_MS);
+
+/** Session activity (a token was minted, a touch): the session's and the user's last activity move. */
+async function touchSessionActivity(db: Executor, session: SessionRow, nowMs: number): Promise<void> {
+  await touchSession(db, session.id, nowMs);
+  await touchUserActivity(db, session.user_id, dayOf(nowMs));
+}
 
 /** Who a new session is for, on which client, and how it was signed in. */
 export interface NewSession {
@@ -224,7 +230,7 @@ export async function touchClientSession(
       if (activeOrganizationId !== null) await assertMemberOf(db, session.user_id, activeOrganizationId);
       await setSessionActiveOrganization(db, session.id, activeOrganizationId, now);
     }
-    await touchSessionActivity(db, session, now, dayOf(now));
+    await touchSessionActivity(db, session, now);
     await clientChanged({ db, clock: deps.clock }, clientId, sessionId);
     return (await findSessionById(db, sessionId))!;
   });
@@ -306,6 +312,6 @@ export async function createSessionToken(deps: SessionDeps, id: string, options:
     ...(organizationId ? await organizationClaims(deps.db, session.user_id, organizationId) : {}),
   };
   const jwt = await signToken(deps, claims);
-  await touchSessionActivity(deps.db, session, now, dayOf(now));
+  await touchSessionActivity(deps.db, session, now);
   return jwt;
 }

@@ -33,20 +33,9 @@ export async function findUserSignInState(db: Executor, userId: string) {
     .executeTakeFirst();
 }
 
-/** A sign-in: both the last sign-in and the last activity move. */
-export async function touchUserSignIn(db: Executor, userId: string, nowMs: number, activeDayMs: number) {
-  await db.updateTable('users').set({ last_sign_in_at: nowMs, last_active_at: activeDayMs }).where('id', '=', userId).execute();
-}
-
-/** Session activity (a token was minted): the session's and the user's last activity move. */
-export async function touchSessionActivity(db: Executor, session: SessionRow, nowMs: number, activeDayMs: number) {
-  await db.updateTable('sessions').set({ last_active_at: nowMs }).where('id', '=', session.id).execute();
-  await db
-    .updateTable('users')
-    .set({ last_active_at: activeDayMs })
-    .where('id', '=', session.user_id)
-    .where((eb) => eb.or([eb('last_active_at', 'is', null), eb('last_active_at', '<', activeDayMs)]))
-    .execute();
+/** Session activity (a token was minted): the session's last activity moves (the user's: users/). */
+export async function touchSession(db: Executor, sessionId: string, nowMs: number) {
+  await db.updateTable('sessions').set({ last_active_at: nowMs }).where('id', '=', sessionId).execute();
 }
 
 /** The organization the session has active (null: the personal workspace). */

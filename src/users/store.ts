@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { queryPrepared, type Executor } from '../db/database.js';
-import type { EmailAddressRow, PhoneNumberRow, UserPatch, UserRow, Web3WalletRow } from '../db/schema.js';
+import type { EmailAddressRow, PhoneNumberRow, UserPatch, UserRow, UsersTable, Web3WalletRow } from '../db/schema.js';
 import { refreshSearchDocuments } from './search/store.js';
 
 // Each identification as the JSON arrays below carry it: its row without the user id.
@@ -93,6 +93,20 @@ export async function updateUserById(db: Executor, id: string, patch: UserPatch)
   const updated = result.numUpdatedRows > 0n;
   if (updated && SEARCHED_COLUMNS.some((c) => c in patch)) await refreshSearchDocuments(db, [id]);
   return updated;
+}
+
+/** The column of a user's primary email address, phone number or web3 wallet. */
+export type PrimaryIdentificationColumn = Extract<keyof UsersTable, `primary_${string}_id`>;
+
+/** Points the user's primary identification of one kind (identifications/ decides which) at `id`, or at nothing. */
+export async function updatePrimaryIdentificationId(
+  db: Executor,
+  userId: string,
+  column: PrimaryIdentificationColumn,
+  id: string | null,
+  nowMs: number,
+): Promise<void> {
+  await sql`update users set ${sql.ref(column)} = ${id}, updated_at = ${nowMs} where id = ${userId}`.execute(db);
 }
 
 /** Deletes the user; identifications and sessions go with it (on delete cascade). */

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
+import type { UserRow } from '../db/schema.js';
 
-export interface LockoutState {
-  locked_at: number | null;
-  lockout_expires_at: number | null;
-  failed_verification_attempts: number;
-}
+// The lockout columns of users (attempt counter, lock), written for lockout/, which decides the
+// thresholds and durations and passes them in.
+
+export type LockoutState = Pick<UserRow, 'locked_at' | 'lockout_expires_at' | 'failed_verification_attempts'>;
 
 export async function findLockoutState(db: Executor, userId: string): Promise<LockoutState | undefined> {
   return db
