@@ -6,7 +6,7 @@ import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { recordUserEvents, type UserEventDeps } from '../users/events.js';
 import { refreshUserSearch } from '../users/search/service.js';
-import { updatePrimaryIdentificationId } from '../users/columns-service.js';
+import { updatePrimaryIdentificationId } from '../users/columns/service.js';
 import { userNotFound } from '../users/errors.js';
 import { identificationKinds, type IdentificationKind } from './kinds.js';
 import {

@@ -3,7 +3,7 @@ import { ClerkError } from '../http/clerk-error.js';
 import { userNotFound } from '../users/errors.js';
 import { readSettings } from '../instance/settings.js';
 import type { Clock } from '../lib/clock.js';
-import { findLockoutState, reserveAttempt, settleAttempt, type LockoutState } from '../users/columns-service.js';
+import { findLockoutState, reserveAttempt, settleAttempt, type LockoutState } from '../users/columns/service.js';
 
 // Brute-force lockout, one code path for every credential check (verify_password, verify_totp, and the
 // Frontend API's sign-in): an attempt is counted before it is checked (reserve), then settled. Counters

@@ -5,7 +5,7 @@ import { recordUserEvents, type UserEventDeps } from '../users/events.js';
 import type { SecretBox } from '../lib/secret-box.js';
 import { generateBackupCodes, hashBackupCodes } from './backup-codes.js';
 import { findEnrollmentState } from './store.js';
-import { activatePendingTotp, replaceBackupCodes, setPendingTotpSecret } from '../users/columns-service.js';
+import { activatePendingTotp, replaceBackupCodes, setPendingTotpSecret } from '../users/columns/service.js';
 import { generateTotpSecret, parseTotpSecret, verifyTotp } from './totp.js';
 
 // A user turning on their own second factors (the Frontend API's /v1/me/totp and /v1/me/backup_codes):

@@ -9,7 +9,7 @@ import { hashingAll, userLane, type Lane } from '../passwords/service.js';
 import { recordUserEvents, type UserEventDeps } from '../users/events.js';
 import { findBackupCode, hashBackupCodes, InvalidBackupCodeError } from './backup-codes.js';
 import { clearPhoneSecondFactors, findMfaCredentials, hasSecondFactor } from './store.js';
-import { clearMfaById, consumeBackupCode, markTotpStepUsed, stampMfaDisabledIfNone, type MfaPatch } from '../users/columns-service.js';
+import { clearMfaById, consumeBackupCode, markTotpStepUsed, stampMfaDisabledIfNone, type MfaPatch } from '../users/columns/service.js';
 import { InvalidTotpSecretError, parseTotpSecret, verifyTotp } from './totp.js';
 
 /** Validates an imported TOTP secret and seals it for storage; null removes it. */

@@ -10,7 +10,7 @@ import { checkPassword, defaultPasswordPolicy, type PasswordPolicy } from './pol
 import type { HibpCheck } from './hibp.js';
 import { hashing, importLane, userLane, writeLane, type Lane } from './hashing.js';
 import { findPasswordCredentials } from './store.js';
-import { clearPasswordById, replacePasswordDigest, type StoredPassword } from '../users/columns-service.js';
+import { clearPasswordById, replacePasswordDigest, type StoredPassword } from '../users/columns/service.js';
 
 export interface PasswordInput {
   password?: string | null;

@@ -11,7 +11,7 @@ import { newId } from '../lib/ids.js';
 import { assertNotLocked } from '../lockout/service.js';
 import { defaultActiveOrganization, organizationClaims } from '../organizations/members/active-organization.js';
 import { userSnapshots, type UserEventDeps } from '../users/events.js';
-import { touchUserActivity, touchUserSignIn } from '../users/columns-service.js';
+import { touchUserActivity, touchUserSignIn } from '../users/columns/service.js';
 import { recordEvents } from '../webhooks/record.js';
 import { serializeSession } from './serialize.js';
 import { effectiveStatus } from './status.js';

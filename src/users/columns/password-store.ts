@@ -1,5 +1,5 @@
-import type { Executor } from '../db/database.js';
-import type { UserRow } from '../db/schema.js';
+import type { Executor } from '../../db/database.js';
+import type { UserRow } from '../../db/schema.js';
 
 // The password columns of users, written for passwords/ (which decides what digest to store).
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor } from '../db/database.js';
-import type { UserPatch } from '../db/schema.js';
+import type { Executor } from '../../db/database.js';
+import type { UserPatch } from '../../db/schema.js';
 
 // The second-factor columns of users (TOTP secret, pending secret, last used step, backup codes,
 // mfa_enabled_at / mfa_disabled_at), written for mfa/, which decides what to store: secrets come sealed,

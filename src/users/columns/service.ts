@@ -18,4 +18,4 @@ export {
 } from './second-factor-store.js';
 export { findLockoutState, reserveAttempt, settleAttempt, type LockoutState } from './lockout-store.js';
 export { touchUserActivity, touchUserSignIn } from './activity-store.js';
-export { updatePrimaryIdentificationId } from './store.js';
+export { updatePrimaryIdentificationId } from '../store.js';

@@ -1,4 +1,4 @@
-import type { Executor } from '../db/database.js';
+import type { Executor } from '../../db/database.js';
 
 // The activity columns of users (last_sign_in_at, last_active_at), written for sessions/, which
 // decides when a sign-in or an activity happened and how coarse last_active_at is (one day).

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor } from '../db/database.js';
-import type { UserRow } from '../db/schema.js';
+import type { Executor } from '../../db/database.js';
+import type { UserRow } from '../../db/schema.js';
 
 // The lockout columns of users (attempt counter, lock), written for lockout/, which decides the
 // thresholds and durations and passes them in.
