@@ -2,7 +2,7 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { applyFilters, contains, spansValues, type UserFilters } from './filters.js';
 import { selectFullUsers, type FullUserRow } from '../store.js';
-import { countSearchMatches, estimatedDocuments, searchMatchIds } from '../search/store.js';
+import { countSearchMatches } from '../search/store.js';
 
 // GET /v1/users and /v1/users/count at scale (issues 5 and 14; plans in bench/README.md). Filters are in
 // filters.ts; this file orders, pages and counts. `query` is read from the search document (users/search/),
@@ -54,18 +54,14 @@ const SORT_KEYS: Record<UserOrderField, { column: string; nullable: boolean }> =
 export interface ListTuning {
   /** How many users a walk tests before it gives up, for a page of `limit` at `offset`. */
   walkRows: (limit: number, offset: number) => number;
-  /** Up to how many matches of `query` are read and sorted, for a page `walk` (offset + limit) deep among `documents`. */
-  searchCap: (walk: number, documents: number) => number;
+  /** Up to how many matches of `query` are read and sorted; default √((offset + limit) × users), see readQuery. */
+  searchCap?: number;
 }
 
 export const DEFAULT_TUNING: ListTuning = {
   // Measured at 1M users: walking to a page at 0.5 % density takes ~20 ms; a page is expected within
   // 200 users per row there.
   walkRows: (limit, offset) => Math.max(10_000, 500 * (limit + offset)),
-  // Sorting m matches costs about m primary-key reads; walking the order to a page `walk` deep costs about
-  // walk × documents / m probes. They are equal at m = √(walk × documents) (3,163 for a first page of 10
-  // at 1M users): each side of the cap, the cheaper of the two, and neither costs more than that.
-  searchCap: (walk, documents) => Math.ceil(Math.sqrt(walk * Math.max(documents, 1))),
 };
 
 // Typed loosely inside the page builder: every branch selects the same three columns (id, k, g).
@@ -157,14 +153,19 @@ function riskyRanges(f: UserFilters, field: UserOrderField): UserFilters | undef
 
 /**
  * How a page reads `query`, from the term's matches rather than the planner's estimate of them (migration
- * 0028): up to the cap they are read (one bitmap scan of the trigram index, stopped there) and become the
+ * 0028): up to a cap they are read (one bitmap scan of the trigram index, stopped there) and become the
  * ids to sort; past it the term is common enough that walking the order, probing each user's document,
- * meets the page within about as many users. Lists narrowed by another filter leave it to the planner.
+ * meets the page within about as many users. Sorting m matches costs about m primary-key reads, walking
+ * to a page `walk` (offset + limit) deep about walk × users / m probes: they are equal at m = √(walk ×
+ * users) (3,163 for a first page of 10 at 1M users), so that is the cap, computed in the same statement
+ * from the table's size as last analyzed. (Lists narrowed by another filter leave it to the planner.)
  */
-async function readQuery(db: Executor, f: UserFilters, walk: number, tuning: ListTuning): Promise<UserFilters> {
-  if (!f.query || narrowed(f)) return f;
-  const cap = tuning.searchCap(walk, await estimatedDocuments(db));
-  const ids = await searchMatchIds(db, contains(f.query), cap + 1);
+async function readQuery(db: Executor, f: UserFilters, term: string, walk: number, tuning: ListTuning): Promise<UserFilters> {
+  const { rows } = await sql<{ ids: string[]; cap: number }>`
+    select array(select user_search_ids(${contains(term)}, c.cap + 1)) as ids, c.cap
+    from (select coalesce(${tuning.searchCap ?? null}::int, ceil(sqrt(${walk}::float8 * greatest(reltuples, 1)))::int) as cap
+          from pg_class where oid = 'user_search'::regclass) c`.execute(db);
+  const { ids, cap } = rows[0]!;
   return { ...f, queryRead: ids.length <= cap ? ids : 'probe' };
 }
 
@@ -176,7 +177,10 @@ export async function listUsers(
   offset: number,
   tuning: ListTuning = DEFAULT_TUNING,
 ): Promise<FullUserRow[]> {
-  const read = await readQuery(db, filters, offset + limit, tuning);
+  const term = narrowed(filters) ? undefined : filters.query;
+  const read = term ? await readQuery(db, filters, term, offset + limit, tuning) : filters;
+  // A term in no user (what a search box sends while a name is being typed) needs no page read.
+  if (Array.isArray(read.queryRead) && read.queryRead.length === 0) return [];
   // A set bounded by its lists, which may sit anywhere along any order, is collected first and sorted: the
   // members of given organizations (walking created_at for them read 15,000 users to find 10 members of a
   // 5,000-member organization), the matches of `query` just read.

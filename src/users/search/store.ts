@@ -29,22 +29,6 @@ export function searchMatches(db: Executor, pattern: string) {
   return db.selectFrom('user_search').select('user_search.user_id').where(sql<boolean>`user_search.document like ${pattern}`);
 }
 
-/**
- * The ids of at most `max` users whose document contains the pattern, read through the trigram index
- * whatever the planner estimates of the term (user_search_ids(), migration 0028): reading a common term
- * this way stops after `max` rows, reading a rare one any other way would scan every document.
- */
-export async function searchMatchIds(db: Executor, pattern: string, max: number): Promise<string[]> {
-  const { rows } = await sql<{ id: string }>`select id from user_search_ids(${pattern}, ${max}) as id`.execute(db);
-  return rows.map((r) => r.id);
-}
-
-/** How many documents there are, as the last ANALYZE (or autovacuum) counted them: a size, not a count. */
-export async function estimatedDocuments(db: Executor): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select greatest(reltuples, 0)::float8 as n from pg_class where oid = 'user_search'::regclass`.execute(db);
-  return Number(rows[0]?.n ?? 0);
-}
-
 /** How many users' documents contain the pattern: a bitmap count over narrow rows, without reading `users`. */
 export async function countSearchMatches(db: Executor, pattern: string): Promise<number> {
   const row = await searchMatches(db, pattern)

@@ -114,8 +114,8 @@ test('GET /v1/users?query → the search document finds exactly the users one of
   ];
   const reads: Record<string, ListTuning> = {
     default: DEFAULT_TUNING,
-    sorted: { ...DEFAULT_TUNING, searchCap: () => 1_000 },
-    walked: { ...DEFAULT_TUNING, searchCap: () => 0 },
+    sorted: { ...DEFAULT_TUNING, searchCap: 1_000 },
+    walked: { ...DEFAULT_TUNING, searchCap: 0 },
   };
   for (const term of ['kim', 'lee', 'Kim Lee', t1.slice(0, 4), '+1666', `m.${t1.slice(0, 3)}`, 'nothing-matches', 'lee1\x1fann', '\x1f']) {
     // (The last two contain the document's value separator: they must not match across two values.)
