@@ -303,18 +303,23 @@ export async function runImport(
     });
     counts.rejected += rejects.length;
     await previous;
-    if (rejects.length > 0) {
-      rejects.sort((a, b) => a.origin.seq - b.origin.seq);
-      const lines = rejects.map(rejectLine);
-      firstReject ??= lines[0];
-      await rejectsFile.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
-    }
+    if (load === 'first') heldRejects.push(...rejects);
+    else await writeRejects(rejects);
     options.onProgress?.(progress());
   }
+  async function writeRejects(rejects: Reject[]) {
+    if (rejects.length === 0) return;
+    rejects.sort((a, b) => a.origin.seq - b.origin.seq);
+    const lines = rejects.map(rejectLine);
+    firstReject ??= lines[0];
+    await rejectsFile.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+  }
+  // Load-first: deferred rows are judged after the load, so rejects are kept and written at the end, in file order.
+  const heldRejects: Reject[] = [];
 
   // Up to `writers` batches in flight, each in its own transaction; the next is prepared meanwhile.
   // A dry run judges rows against the claims of the rows before it: one batch at a time.
-  let writers = dryRun ? 1 : Math.max(1, options.writers ?? 1);
+  const writers = dryRun ? 1 : Math.max(1, options.writers ?? 1);
   // Load first or in batches: decided at the first batch, when the size of a row is known.
   let load: 'first' | 'batches' | undefined = dryRun ? 'batches' : undefined;
   let loadFirst: LoadFirstRun | undefined;
@@ -332,8 +337,6 @@ export async function runImport(
       return;
     }
     loadFirst = await openLoadFirst(deps, key);
-    // Rows are judged against the ones staged before them, in file order: one batch at a time.
-    writers = 1;
   }
   const inFlight: { keys: Set<string>; settled: Promise<void> }[] = [];
   let failure: { error: unknown } | undefined;
@@ -384,12 +387,12 @@ export async function runImport(
       // Then the rows that meet those users or the ones already there, as the batch path meets them.
       for (let i = 0; i < deferred.rows.length; i += batchSize) {
         const slice = { rows: deferred.rows.slice(i, i + batchSize), origins: deferred.origins.slice(i, i + batchSize), rejects: [], alreadyStaged: 0 };
-        rejectsWritten = write(slice, undefined, rejectsWritten);
-        await rejectsWritten;
+        await write(slice, undefined, Promise.resolve());
       }
     }
   } finally {
     await writing();
+    await writeRejects(heldRejects);
     await rejectsFile.close();
     if (counts.rejected === 0) await unlink(rejectsPath).catch(() => undefined);
   }

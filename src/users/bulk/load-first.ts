@@ -57,6 +57,8 @@ export interface LoadFirstRun {
   claimed: Set<string>;
   /** Source positions staged by an earlier, interrupted run of the same file: skipped, not validated again. */
   alreadyStaged: Set<number>;
+  /** Settles when the batch staged last has been judged: batches are judged in the order they are given. */
+  judged: Promise<void>;
 }
 
 /** Creates the staging tables of `runKey`, or picks up what an interrupted run left in them. */
@@ -65,7 +67,7 @@ export async function openLoadFirst(deps: Pick<BulkDeps, 'db'>, runKey: string):
   await createStaging(deps.db, staging);
   const claimed = new Set<string>();
   for (const { kind, value } of await stagedIdentifiers(deps.db, staging)) claimed.add(identifierKey(kind as IdentifierKind, value));
-  return { staging, claimed, alreadyStaged: new Set(await stagedSeqs(deps.db, staging)) };
+  return { staging, claimed, alreadyStaged: new Set(await stagedSeqs(deps.db, staging)), judged: Promise.resolve() };
 }
 
 /** The staging tables of a run that will not finish as load-first (`--load batches` after an interrupted load-first run). */
@@ -77,18 +79,29 @@ export async function discardLoadFirst(deps: Pick<BulkDeps, 'db'>, runKey: strin
  * Stages the rows that meet nobody, in one transaction with their positions (`seqs`, one per row); returns
  * per row `staged`, or `deferred` for a row that shares an identifier with a user in the database or an
  * earlier row (its identifiers are claimed too, so a later row that meets it is deferred after it).
+ * Batches are judged in the order of the calls, and may then be written concurrently (the staging
+ * tables have no constraint to wait on).
  */
 export async function stageImportBatch(deps: Pick<BulkDeps, 'db'>, run: LoadFirstRun, rows: ImportRow[], seqs: number[]): Promise<('staged' | 'deferred')[]> {
-  const owners = await ownersOf(deps, rows);
+  const previous = run.judged;
+  let judged!: () => void;
+  run.judged = new Promise((resolve) => (judged = resolve));
   const staged: number[] = [];
-  const verdicts = rows.map((row, i) => {
-    const keys = identifierKeys(row).map((k) => k.key);
-    const meets = keys.some((k) => run.claimed.has(k) || owners.has(k));
-    for (const k of keys) run.claimed.add(k);
-    if (meets) return 'deferred' as const;
-    staged.push(i);
-    return 'staged' as const;
-  });
+  let verdicts: ('staged' | 'deferred')[];
+  try {
+    const owners = await ownersOf(deps, rows);
+    await previous;
+    verdicts = rows.map((row, i) => {
+      const keys = identifierKeys(row).map((k) => k.key);
+      const meets = keys.some((k) => run.claimed.has(k) || owners.has(k));
+      for (const k of keys) run.claimed.add(k);
+      if (meets) return 'deferred' as const;
+      staged.push(i);
+      return 'staged' as const;
+    });
+  } finally {
+    judged();
+  }
   if (staged.length > 0) {
     await inTransaction(deps.db, async (db) => {
       await insertUserRows(db, staged.map((i) => rows[i]!.prepared), run.staging.tables);
