@@ -1,7 +1,7 @@
 // Benchmark 1 (issue 5): `gatehouse import` of the seed file into PostgreSQL, against a raw COPY of the
 // same rows into the same tables, measured in the same run:
 //
-//   npx tsx bench/import.ts [--file bench/data/users-1m.jsonl] [--users 1000000] [--batch-size 2000] [--writers 2] [--rounds 1] [--events]
+//   npx tsx bench/import.ts [--file bench/data/users-1m.jsonl] [--users 1000000] [--batch-size 2000] [--writers 2] [--rounds 1] [--events] [--load auto|first|batches]
 //   DATABASE_URL=postgres://… npx tsx bench/import.ts
 //
 // Each side gets a fresh schema built by the application's migrations (every index and trigger in place),
@@ -14,6 +14,9 @@
 // on top of the database's own work. `--copy-single` adds the textbook form, one COPY per table in one
 // transaction. Wall time and CPU time (the database backends', the import process's) are both recorded:
 // this machine is shared. Writes bench/results/import.json. Target: 1,000,000 users in ≤ 90 s, ≥ 50 % of COPY.
+// An import that loads first (`--load first`, or `auto` into an empty schema: issue 14) is set against COPY
+// into bare tables followed by the search documents, the index builds and ANALYZE (as bench/load-1m.ts),
+// on the same connections; target ≤ 60 s.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -300,7 +303,6 @@ async function copyBaseline(admin: pg.Client, batches: CopyBatch[], options: { c
     if (options.bare) {
       // The search documents (COPY has none), the indexes, statistics: what bench/load-1m.ts does after its COPY.
       // The documents read the identifications by user: those indexes first, the documents' own last.
-      await clients[0]!.query(`set maintenance_work_mem = '512MB'`);
       for (const index of indexes) if (!index.indexdef.includes('.user_search ')) await clients[0]!.query(index.indexdef);
       await clients[0]!.query(`insert into user_search (user_id, document) select id, user_search_document(id, username, first_name, last_name) from users`);
       for (const index of indexes) if (index.indexdef.includes('.user_search ')) await clients[0]!.query(index.indexdef);
@@ -424,8 +426,12 @@ async function main() {
       },
       copy_single_transaction: copySingle && { seconds: round(copySingle.seconds), users_per_second: Math.round(rate(copySingle)!), database_cpu_seconds: round(copySingle.dbCpu) },
       ratio: ratio && round(ratio, 2),
-      target: { seconds_for_1m: 90, ratio: 0.5 },
-      meets_target: imported && ratio !== undefined ? 1_000_000 / importRate! <= 90 && ratio >= 0.5 : undefined,
+      // Issue 5: the batch path, ≤ 90 s and ≥ 0.5× COPY; issue 14: loaded first into an empty database, ≤ 60 s.
+      target: imported?.summary.load === 'first' ? { seconds_for_1m: 60 } : { seconds_for_1m: 90, ratio: 0.5 },
+      meets_target:
+        imported?.summary.load === 'first'
+          ? 1_000_000 / importRate! <= 60
+          : imported && ratio !== undefined ? 1_000_000 / importRate! <= 90 && ratio >= 0.5 : undefined,
     };
     await mkdir(path.dirname(args.out!), { recursive: true });
     await writeFile(args.out!, `${JSON.stringify(result, null, 2)}\n`);

@@ -16,7 +16,6 @@ import {
   stagedUserIds,
   stagingExists,
   stagingFor,
-  tuneIndexBuild,
   type Staging,
 } from './staging-store.js';
 import { countUsersUpTo, insertUserRows, tuneBulkTransaction, USER_TABLES } from './store.js';
@@ -123,7 +122,6 @@ const EVENT_CHUNK = 2_000;
 export async function finishLoadFirst(deps: BulkDeps, run: LoadFirstRun): Promise<number> {
   const moved = await inTransaction(deps.db, async (db) => {
     await tuneBulkTransaction(db);
-    await tuneIndexBuild(db);
     const indexes = await secondaryIndexes(db, [...Object.values(USER_TABLES), 'user_search']);
     await dropIndexes(db, indexes);
     await moveStagedRows(db, run.staging);

@@ -123,8 +123,3 @@ export async function dropIndexes(db: Executor, indexes: readonly IndexDefinitio
 export async function createIndexes(db: Executor, indexes: readonly IndexDefinition[]): Promise<void> {
   for (const index of indexes) await sql.raw(index.definition).execute(db);
 }
-
-/** For the index builds of the last step, local to its transaction: sorts in memory (the default 64 MB spills a 1M-row sort to disk). */
-export async function tuneIndexBuild(db: Executor): Promise<void> {
-  await sql`select set_config('maintenance_work_mem', '512MB', true)`.execute(db);
-}
