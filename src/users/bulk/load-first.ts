@@ -115,12 +115,24 @@ const SEARCH_CHUNK = 10_000;
 const EVENT_CHUNK = 2_000;
 
 /**
- * The last step, one transaction: the staged users become visible all at once, or (a duplicate that got
- * through, the database going away) nothing does and the indexes are as they were. Then the staging
- * tables go. Returns how many users were moved.
+ * The last step, one transaction: the staged users become visible all at once and the staging tables go,
+ * or (a duplicate that got through, the database going away) nothing happens and the indexes are as they
+ * were. Returns how many users were moved.
  */
 export async function finishLoadFirst(deps: BulkDeps, run: LoadFirstRun): Promise<number> {
-  const moved = await inTransaction(deps.db, async (db) => {
+  return moveIntoPlace(deps, run).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code !== '23505') throw error;
+    throw new Error(
+      `the last step of the load found a duplicate the checks before it could not see (${(error as Error).message}; ` +
+        'another writer, or a letter lower-cased differently by the database): nothing was imported, the indexes are as they were. ' +
+        'Run the same command with --load batches to import in batches, where only that row is rejected.',
+      { cause: error },
+    );
+  });
+}
+
+async function moveIntoPlace(deps: BulkDeps, run: LoadFirstRun): Promise<number> {
+  return inTransaction(deps.db, async (db) => {
     await tuneBulkTransaction(db);
     const indexes = await secondaryIndexes(db, [...Object.values(USER_TABLES), 'user_search']);
     await dropIndexes(db, indexes);
@@ -133,8 +145,8 @@ export async function finishLoadFirst(deps: BulkDeps, run: LoadFirstRun): Promis
     if (!deps.muted) {
       for (let i = 0; i < ids.length; i += EVENT_CHUNK) await recordUserEvents({ ...deps, db }, 'user.created', ids.slice(i, i + EVENT_CHUNK));
     }
+    // In the same transaction: a crash after it cannot leave staged rows that were already moved.
+    await dropStaging(db, run.staging);
     return ids.length;
   });
-  await dropStaging(deps.db, run.staging);
-  return moved;
 }
