@@ -1,7 +1,7 @@
 // Benchmark 1 (issue 5): `gatehouse import` of the seed file into PostgreSQL, against a raw COPY of the
 // same rows into the same tables, measured in the same run:
 //
-//   npx tsx bench/import.ts [--file bench/data/users-1m.jsonl] [--users 1000000] [--batch-size 2000] [--writers 2] [--rounds 1] [--events]
+//   npx tsx bench/import.ts [--file bench/data/users-1m.jsonl] [--users 1000000] [--batch-size 2000] [--writers 2] [--rounds 1] [--events] [--load auto|first|batches]
 //   DATABASE_URL=postgres://… npx tsx bench/import.ts
 //
 // Each side gets a fresh schema built by the application's migrations (every index and trigger in place),
@@ -14,6 +14,9 @@
 // on top of the database's own work. `--copy-single` adds the textbook form, one COPY per table in one
 // transaction. Wall time and CPU time (the database backends', the import process's) are both recorded:
 // this machine is shared. Writes bench/results/import.json. Target: 1,000,000 users in ≤ 90 s, ≥ 50 % of COPY.
+// An import that loads first (`--load first`, or `auto` into an empty schema: issue 14) is set against COPY
+// into bare tables followed by the search documents, the index builds and ANALYZE (as bench/load-1m.ts),
+// on the same connections; target ≤ 60 s.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -41,6 +44,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '1' },
     'skip-copy': { type: 'boolean', default: false },
     events: { type: 'boolean', default: false },
+    // How the import writes (src/import/README.md): auto (what the CLI does), first or batches.
+    load: { type: 'string', default: 'auto' },
     out: { type: 'string', default: 'bench/results/import.json' },
   },
 });
@@ -261,10 +266,22 @@ async function copyInto(client: pg.Client, parts: CopyBatch[]) {
  * Times COPY of the prepared batches into a fresh schema: `connections` clients take batches in turn
  * (as the import's writers do), or with `single` one client copies everything in one transaction.
  */
-async function copyBaseline(admin: pg.Client, batches: CopyBatch[], options: { connections: number; single: boolean }) {
+async function copyBaseline(admin: pg.Client, batches: CopyBatch[], options: { connections: number; single: boolean; bare?: boolean }) {
   const schema = await freshSchema(admin, 'bench_copy');
   const deps = await depsFor(schema); // migrations
   await deps.db.destroy();
+  // Load first: the secondary indexes go before the COPY (not timed) and are built after it (timed).
+  const indexes = options.bare
+    ? (
+        await admin.query<{ indexname: string; indexdef: string }>(
+          `select indexname, indexdef from pg_indexes i where schemaname = $1
+             and tablename in ('users', 'email_addresses', 'phone_numbers', 'web3_wallets', 'images', 'user_search')
+             and not exists (select from pg_constraint c where c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)`,
+          [schema],
+        )
+      ).rows
+    : [];
+  for (const index of indexes) await admin.query(`drop index ${schema}.${index.indexname}`);
   const clients = await Promise.all(
     Array.from({ length: options.single ? 1 : options.connections }, async () => {
       const client = new pg.Client({ connectionString: named(schema), options: `-c search_path=${schema},public` });
@@ -282,6 +299,14 @@ async function copyBaseline(admin: pg.Client, batches: CopyBatch[], options: { c
       await Promise.all(clients.map(async (client) => {
         for (let i = next++; i < batches.length; i = next++) await copyInto(client, [batches[i]!]);
       }));
+    }
+    if (options.bare) {
+      // The search documents (COPY has none), the indexes, statistics: what bench/load-1m.ts does after its COPY.
+      // The documents read the identifications by user: those indexes first, the documents' own last.
+      for (const index of indexes) if (!index.indexdef.includes('.user_search ')) await clients[0]!.query(index.indexdef);
+      await clients[0]!.query(`insert into user_search (user_id, document) select id, user_search_document(id, username, first_name, last_name) from users`);
+      for (const index of indexes) if (index.indexdef.includes('.user_search ')) await clients[0]!.query(index.indexdef);
+      await clients[0]!.query('analyze users, email_addresses, phone_numbers, web3_wallets, user_search, images');
     }
     const seconds = (performance.now() - started) / 1000;
     const dbCpu = cpuDelta(dbBefore, await backendCpu(admin, schema));
@@ -313,6 +338,7 @@ async function importRun(admin: pg.Client, file: string) {
       // An initial load, as `gatehouse import --no-events`: the COPY baseline writes no events either.
       // --events measures the import with its user.created outbox rows (not comparable to the baseline).
       events: args.events === true,
+      load: args.load as 'auto' | 'first' | 'batches',
       onProgress: (p) => reporter.update(p),
     });
     reporter.finish();
@@ -356,7 +382,10 @@ async function main() {
       const batches = await dumpBatches(admin, run.schema, batchSize);
       await admin.query(`drop schema ${run.schema} cascade`);
       console.error(`baseline: COPY in batches of ${batchSize} over ${writers} connection(s)…`);
-      const c = await copyBaseline(admin, batches, { connections: writers, single: false });
+      // A load-first import is set against COPY into bare tables, then the index builds (as bench/load-1m.ts).
+      const bare = run.summary.load === 'first';
+      console.error(bare ? 'baseline: COPY into bare tables, then search documents, indexes, ANALYZE…' : '');
+      const c = await copyBaseline(admin, batches, { connections: writers, single: false, bare });
       console.error(`baseline: ${c.users} users in ${c.seconds.toFixed(1)} s = ${Math.round(rate(c)!)} users/s (database CPU ${c.dbCpu.toFixed(1)} s)`);
       copy = faster(copy, c);
       if (args['copy-single']) {
@@ -383,6 +412,7 @@ async function main() {
         seconds: round(imported.seconds),
         users_per_second: Math.round(importRate!),
         inserted: imported.summary.inserted,
+        load: imported.summary.load,
         rejected: imported.summary.rejected,
         user_created_events: args.events === true,
         database_cpu_seconds: round(imported.dbCpu),
@@ -392,12 +422,16 @@ async function main() {
         seconds: round(copy.seconds),
         users_per_second: Math.round(copyRate!),
         database_cpu_seconds: round(copy.dbCpu),
-        form: `batches of ${batchSize}, ${writers} connection(s)`,
+        form: `batches of ${batchSize}, ${writers} connection(s)${imported?.summary.load === 'first' ? ', into bare tables, then search documents, indexes and ANALYZE' : ', into the indexed tables'}`,
       },
       copy_single_transaction: copySingle && { seconds: round(copySingle.seconds), users_per_second: Math.round(rate(copySingle)!), database_cpu_seconds: round(copySingle.dbCpu) },
       ratio: ratio && round(ratio, 2),
-      target: { seconds_for_1m: 90, ratio: 0.5 },
-      meets_target: imported && ratio !== undefined ? 1_000_000 / importRate! <= 90 && ratio >= 0.5 : undefined,
+      // Issue 5: the batch path, ≤ 90 s and ≥ 0.5× COPY; issue 14: loaded first into an empty database, ≤ 60 s.
+      target: imported?.summary.load === 'first' ? { seconds_for_1m: 60 } : { seconds_for_1m: 90, ratio: 0.5 },
+      meets_target:
+        imported?.summary.load === 'first'
+          ? 1_000_000 / importRate! <= 60
+          : imported && ratio !== undefined ? 1_000_000 / importRate! <= 90 && ratio >= 0.5 : undefined,
     };
     await mkdir(path.dirname(args.out!), { recursive: true });
     await writeFile(args.out!, `${JSON.stringify(result, null, 2)}\n`);

@@ -1,4 +1,6 @@
-import { open, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Deps } from '../deps.js';
 import { NO_HTTP_REQUEST } from '../webhooks/events.js';
@@ -9,9 +11,19 @@ import {
   importPasswordPolicy,
   writeImportBatch,
   type ConflictMode,
+  type ImportOutcome,
   type ImportRow,
 } from '../users/bulk/service.js';
 import { prepareImportRow } from '../users/bulk/import-row.js';
+import {
+  chooseLoad,
+  discardLoadFirst,
+  finishLoadFirst,
+  openLoadFirst,
+  stageImportBatch,
+  type LoadFirstRun,
+  type LoadMode,
+} from '../users/bulk/load-first.js';
 import { explainErrors } from './explain.js';
 import { openSource, type ImportFormat, type SourceRecord } from './formats.js';
 import type { FirebaseHashParameters } from './providers/firebase.js';
@@ -55,6 +67,11 @@ export interface ImportOptions {
   onProgress?: ((progress: ImportProgress) => void) | undefined;
   /** Batches written at the same time, each in its own transaction. Default 1. */
   writers?: number | undefined;
+  /**
+   * Load first and index after (users/bulk/load-first.ts), write in batches into the indexed tables, or
+   * (`auto`, the default) load first when the database holds few users next to what the file brings.
+   */
+  load?: LoadMode | undefined;
 }
 
 export interface ImportCounts {
@@ -90,6 +107,10 @@ export interface ImportSummary extends ImportProgress {
   interrupted: boolean;
   /** Where the rejected rows are, when there are any. */
   rejectsPath: string | undefined;
+  /** How the rows were written: loaded first and indexed after, or in batches into the indexed tables. */
+  load: 'first' | 'batches';
+  /** Load-first, interrupted: rows staged and not yet imported; the same command again finishes them. */
+  staged: number;
 }
 
 export const DEFAULT_BATCH_SIZE = 2000;
@@ -147,6 +168,21 @@ interface PreparedBatch {
   rows: ImportRow[];
   origins: Origin[];
   rejects: Reject[];
+  /** Load-first, resumed: rows an earlier run of the same file staged (skipped, not validated again). */
+  alreadyStaged: number;
+}
+
+/**
+ * Which import this is, for the staging tables of a load-first run (users/bulk/load-first.ts): the files
+ * (path and size), so that running the same command again finds what the interrupted run staged.
+ */
+async function runKey(files: (string | undefined)[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    if (file === undefined) continue;
+    hash.update(`${path.resolve(file)}\0${(await stat(file)).size}\0`);
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 export async function runImport(
@@ -191,6 +227,10 @@ export async function runImport(
   let sequence = 0;
   async function prepareOne(record: SourceRecord, batch: PreparedBatch) {
     const origin: Origin = { line: record.line, file: record.file, dropped: record.dropped, socialOnly: record.socialOnly, seq: sequence++ };
+    if (loadFirst?.alreadyStaged.has(origin.seq)) {
+      batch.alreadyStaged++;
+      return;
+    }
     if (record.errors) {
       batch.rejects.push({ origin, errors: record.errors, body: record.body });
       return;
@@ -206,12 +246,12 @@ export async function runImport(
   }
 
   async function prepare(records: SourceRecord[]): Promise<PreparedBatch> {
-    const batch: PreparedBatch = { rows: [], origins: [], rejects: [] };
+    const batch: PreparedBatch = { rows: [], origins: [], rejects: [], alreadyStaged: 0 };
     for (let i = 0; i < records.length; i += PREPARE_SLICE) {
       const slice = records.slice(i, i + PREPARE_SLICE);
       // Concurrently within a slice: plain passwords and backup codes hash on the thread pool meanwhile.
       // Rows are pushed in completion order, so sort them back into file order afterwards.
-      const sliceBatch: PreparedBatch = { rows: [], origins: [], rejects: [] };
+      const sliceBatch: PreparedBatch = { rows: [], origins: [], rejects: [], alreadyStaged: 0 };
       await Promise.all(slice.map((record) => prepareOne(record, sliceBatch)));
       const order = sliceBatch.origins.map((origin, k) => ({ origin, k })).sort((a, b) => a.origin.seq - b.origin.seq);
       for (const { origin, k } of order) {
@@ -219,6 +259,7 @@ export async function runImport(
         batch.origins.push(origin);
       }
       batch.rejects.push(...sliceBatch.rejects);
+      batch.alreadyStaged += sliceBatch.alreadyStaged;
       await nextTurn();
     }
     counts.read += records.length;
@@ -232,14 +273,27 @@ export async function runImport(
   // a resumed run, the second file of a pair): a failed insert attempt per batch is saved.
   let expectExisting = false;
   async function write(batch: PreparedBatch, busy: { keys: Set<string>; settled: Promise<unknown> } | undefined, previous: Promise<void>) {
-    const outcomes =
-      batch.rows.length > 0
-        ? await writeImportBatch(deps, batch.rows, { onConflict, dryRun: claimed && { claimed }, inFlight: busy, expectExisting })
-        : [];
-    if (outcomes.length > 0) expectExisting = outcomes.filter((o) => o.status === 'updated' || o.status === 'skipped').length * 2 > outcomes.length;
+    let outcomes: (ImportOutcome | 'deferred')[];
+    if (loadFirst && batch.rows.length > 0) {
+      const verdicts = await stageImportBatch(deps, loadFirst, batch.rows, batch.origins.map((o) => o.seq));
+      outcomes = verdicts.map((v, i) => (v === 'staged' ? { status: 'inserted', userId: batch.rows[i]!.prepared.user.id } : 'deferred'));
+    } else {
+      outcomes =
+        batch.rows.length > 0
+          ? await writeImportBatch(deps, batch.rows, { onConflict, dryRun: claimed && { claimed }, inFlight: busy, expectExisting })
+          : [];
+      if (outcomes.length > 0) expectExisting = outcomes.filter((o) => o !== 'deferred' && (o.status === 'updated' || o.status === 'skipped')).length * 2 > outcomes.length;
+    }
+    counts.skipped += batch.alreadyStaged;
     const rejects = [...batch.rejects];
     outcomes.forEach((outcome, i) => {
       const origin = batch.origins[i]!;
+      if (outcome === 'deferred') {
+        deferred.rows.push(batch.rows[i]!);
+        deferred.origins.push(origin);
+        return;
+      }
+      if (loadFirst && outcome.status === 'inserted') staged++;
       if (outcome.status === 'rejected') rejects.push({ origin, errors: outcome.errors, body: batch.rows[i]!.input });
       else counts[outcome.status]++;
       if (outcome.status === 'inserted' || outcome.status === 'updated') {
@@ -249,21 +303,45 @@ export async function runImport(
     });
     counts.rejected += rejects.length;
     await previous;
-    if (rejects.length > 0) {
-      rejects.sort((a, b) => a.origin.seq - b.origin.seq);
-      const lines = rejects.map(rejectLine);
-      firstReject ??= lines[0];
-      await rejectsFile.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
-    }
+    if (load === 'first') heldRejects.push(...rejects);
+    else await writeRejects(rejects);
     options.onProgress?.(progress());
   }
+  async function writeRejects(rejects: Reject[]) {
+    if (rejects.length === 0) return;
+    rejects.sort((a, b) => a.origin.seq - b.origin.seq);
+    const lines = rejects.map(rejectLine);
+    firstReject ??= lines[0];
+    await rejectsFile.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+  }
+  // Load-first: deferred rows are judged after the load, so rejects are kept and written at the end, in file order.
+  const heldRejects: Reject[] = [];
 
   // Up to `writers` batches in flight, each in its own transaction; the next is prepared meanwhile.
   // A dry run judges rows against the claims of the rows before it: one batch at a time.
   const writers = dryRun ? 1 : Math.max(1, options.writers ?? 1);
+  // Load first or in batches: decided at the first batch, when the size of a row is known.
+  let load: 'first' | 'batches' | undefined = dryRun ? 'batches' : undefined;
+  let loadFirst: LoadFirstRun | undefined;
+  let staged = 0;
+  // Load-first: rows that meet a user already there or an earlier row, written in batches after the load.
+  const deferred: PreparedBatch = { rows: [], origins: [], rejects: [], alreadyStaged: 0 };
+  async function decideLoad() {
+    const key = await runKey([options.file, options.auth0Passwords]);
+    const bytesRead = source.bytesRead();
+    const estimatedRows = bytesRead > 0 ? Math.round((pulled * totalBytes) / bytesRead) : pulled;
+    load = await chooseLoad(deps, options.load ?? 'auto', key, Math.max(pulled, estimatedRows));
+    if (load === 'batches') {
+      // `--load batches` after an interrupted load-first run: what it staged is written again, in batches.
+      await discardLoadFirst(deps, key);
+      return;
+    }
+    loadFirst = await openLoadFirst(deps, key);
+  }
   const inFlight: { keys: Set<string>; settled: Promise<void> }[] = [];
   let failure: { error: unknown } | undefined;
   async function flush(records: SourceRecord[]) {
+    if (load === undefined) await decideLoad();
     const batch = await prepare(records);
     while (inFlight.length >= writers) await inFlight[0]!.settled;
     if (failure) throw failure.error;
@@ -301,15 +379,31 @@ export async function runImport(
     if (!interrupted && pending.length > 0) await flush(pending);
     await writing();
     if (failure) throw failure.error;
+    if (loadFirst && !interrupted) {
+      const run = loadFirst;
+      loadFirst = undefined; // from here on, write() writes in batches
+      await finishLoadFirst(deps, run);
+      staged = 0;
+      // Then the rows that meet those users or the ones already there, as the batch path meets them.
+      for (let i = 0; i < deferred.rows.length; i += batchSize) {
+        const slice = { rows: deferred.rows.slice(i, i + batchSize), origins: deferred.origins.slice(i, i + batchSize), rejects: [], alreadyStaged: 0 };
+        await write(slice, undefined, Promise.resolve());
+      }
+    }
   } finally {
     await writing();
+    await writeRejects(heldRejects);
     await rejectsFile.close();
     if (counts.rejected === 0) await unlink(rejectsPath).catch(() => undefined);
   }
+  // Staged rows are not imported until the last step: an interrupted load-first run counts them apart.
+  counts.inserted -= staged;
   // The tables just written get their planner statistics now, not whenever autovacuum comes by.
   if (!dryRun && counts.inserted + counts.updated > 0) await finishImport(deps);
   return {
     ...progress(),
+    load: load ?? 'batches',
+    staged,
     format: source.format,
     description: source.description,
     dropped,

@@ -25,7 +25,7 @@ import type { PreparedUser } from '../service.js';
  * Events (src/webhooks/): each inserted user gets user.created and each updated one user.updated, in its
  * batch's transaction; `muted` (`--no-events`) records none, and a dry run writes nothing.
  */
-type BulkDeps = Pick<Deps, 'secretBox' | 'hibp'> & UserEventDeps;
+export type BulkDeps = Pick<Deps, 'secretBox' | 'hibp'> & UserEventDeps;
 
 /**
  * A row whose user is already there: leave the user (skip), add what the user lacks and nothing else
@@ -77,21 +77,21 @@ export async function importPasswordPolicy(deps: Pick<Deps, 'db'>): Promise<Pass
 
 // Identifiers as the unique indexes compare them: e-mails, usernames and wallets without regard to case.
 const CASE_SENSITIVE: ReadonlySet<IdentifierKind> = new Set(['external_id', 'phone_number', 'user_id', 'identification_id']);
-const key = (kind: IdentifierKind, value: string) => `${kind}:${CASE_SENSITIVE.has(kind) ? value : value.toLowerCase()}`;
+export const identifierKey = (kind: IdentifierKind, value: string) => `${kind}:${CASE_SENSITIVE.has(kind) ? value : value.toLowerCase()}`;
 
 /**
  * Every unique identifier of a row, in the order POST /v1/users reports a taken one, then the ids its
  * `gatehouse` key gives (new ids made by prepareNewUser cannot collide, so they are not looked up).
  */
-function identifierKeys(row: ImportRow): { kind: IdentifierKind; key: string; param?: string }[] {
+export function identifierKeys(row: ImportRow): { kind: IdentifierKind; key: string; param?: string }[] {
   const u = row.prepared;
   const keys: { kind: IdentifierKind; key: string; param?: string }[] = [];
-  if (u.user.external_id !== null) keys.push({ kind: 'external_id', key: key('external_id', u.user.external_id) });
-  if (u.user.username !== null) keys.push({ kind: 'username', key: key('username', u.user.username) });
-  for (const e of u.email_addresses) keys.push({ kind: 'email_address', key: key('email_address', e.value) });
-  for (const p of u.phone_numbers) keys.push({ kind: 'phone_number', key: key('phone_number', p.value) });
-  for (const w of u.web3_wallets) keys.push({ kind: 'web3_wallet', key: key('web3_wallet', w.value) });
-  for (const id of row.imported?.ids ?? []) keys.push({ kind: id.kind, key: key(id.kind, id.value), param: id.param });
+  if (u.user.external_id !== null) keys.push({ kind: 'external_id', key: identifierKey('external_id', u.user.external_id) });
+  if (u.user.username !== null) keys.push({ kind: 'username', key: identifierKey('username', u.user.username) });
+  for (const e of u.email_addresses) keys.push({ kind: 'email_address', key: identifierKey('email_address', e.value) });
+  for (const p of u.phone_numbers) keys.push({ kind: 'phone_number', key: identifierKey('phone_number', p.value) });
+  for (const w of u.web3_wallets) keys.push({ kind: 'web3_wallet', key: identifierKey('web3_wallet', w.value) });
+  for (const id of row.imported?.ids ?? []) keys.push({ kind: id.kind, key: identifierKey(id.kind, id.value), param: id.param });
   return keys;
 }
 
@@ -102,12 +102,12 @@ function identifierKeys(row: ImportRow): { kind: IdentifierKind; key: string; pa
  */
 function conflictKeys(row: ImportRow): string[] {
   const u = row.prepared;
-  const keys = row.imported?.user.id !== undefined ? [key('user_id', row.imported.user.id)] : [];
-  if (u.user.external_id !== null) keys.push(key('external_id', u.user.external_id));
-  else if (u.email_addresses[0]) keys.push(key('email_address', u.email_addresses[0].value));
-  else if (u.user.username !== null) keys.push(key('username', u.user.username));
-  else if (u.phone_numbers[0]) keys.push(key('phone_number', u.phone_numbers[0].value));
-  else if (u.web3_wallets[0]) keys.push(key('web3_wallet', u.web3_wallets[0].value));
+  const keys = row.imported?.user.id !== undefined ? [identifierKey('user_id', row.imported.user.id)] : [];
+  if (u.user.external_id !== null) keys.push(identifierKey('external_id', u.user.external_id));
+  else if (u.email_addresses[0]) keys.push(identifierKey('email_address', u.email_addresses[0].value));
+  else if (u.user.username !== null) keys.push(identifierKey('username', u.user.username));
+  else if (u.phone_numbers[0]) keys.push(identifierKey('phone_number', u.phone_numbers[0].value));
+  else if (u.web3_wallets[0]) keys.push(identifierKey('web3_wallet', u.web3_wallets[0].value));
   return keys;
 }
 
@@ -159,7 +159,7 @@ async function insertBatch(deps: BulkDeps, users: PreparedUser[]): Promise<void>
 }
 
 /** Who holds each identifier of these rows: key → user id. */
-async function ownersOf(deps: BulkDeps, rows: ImportRow[]): Promise<Map<string, string>> {
+export async function ownersOf(deps: Pick<BulkDeps, 'db'>, rows: ImportRow[]): Promise<Map<string, string>> {
   const lookup: IdentifierLookup = {
     external_id: [], username: [], email_address: [], phone_number: [], web3_wallet: [], user_id: [], identification_id: [],
   };

@@ -131,10 +131,34 @@ function identificationJson(users: NewUserRecords[], kind: 'email_addresses' | '
  */
 export async function insertNewUsers(db: Executor, users: NewUserRecords[]): Promise<void> {
   if (users.length === 0) return;
+  await insertUserRows(db, users, USER_TABLES);
+  await refreshSearchDocuments(db, users.map((u) => u.user.id));
+}
+
+/** The tables a new user's rows go to: the real ones, or an import's staging copies of them (staging-store.ts). */
+export interface UserTables {
+  users: string;
+  email_addresses: string;
+  phone_numbers: string;
+  web3_wallets: string;
+  images: string;
+}
+export const USER_TABLES: Readonly<UserTables> = Object.freeze({
+  users: 'users', email_addresses: 'email_addresses', phone_numbers: 'phone_numbers', web3_wallets: 'web3_wallets', images: 'images',
+});
+
+/**
+ * insertNewUsers without the search documents, into `into`: the statement both the batch and the staging
+ * write use. The names are ours (USER_TABLES, staging-store.ts#stagingFor), written as they are, so the
+ * statement reads `insert into users (…)` as before (operators and test/import/db-restart.test.ts find it
+ * in pg_stat_activity by that text).
+ */
+export async function insertUserRows(db: Executor, users: NewUserRecords[], into: UserTables): Promise<void> {
+  if (users.length === 0) return;
   const userJson = toJson(users.map((u) => u.user));
   await sql`
     with u as (
-      insert into users (
+      insert into ${sql.raw(into.users)} (
         id, external_id, username, first_name, last_name, password_digest, password_hasher, totp_secret,
         backup_codes, public_metadata, private_metadata, unsafe_metadata,
         primary_email_address_id, primary_phone_number_id, primary_web3_wallet_id,
@@ -155,30 +179,29 @@ export async function insertNewUsers(db: Executor, users: NewUserRecords[]): Pro
       from json_populate_recordset(null::users, ${userJson}::json) as r
       returning 1
     ), e as (
-      insert into email_addresses (id, user_id, email_address, verified, created_at, updated_at)
+      insert into ${sql.raw(into.email_addresses)} (id, user_id, email_address, verified, created_at, updated_at)
       select r.id, r.user_id, r.email_address, coalesce(r.verified, true), r.created_at, coalesce(r.updated_at, r.created_at)
       from json_populate_recordset(null::email_addresses, ${identificationJson(users, 'email_addresses', 'email_address')}::json) as r
       returning 1
     ), p as (
-      insert into phone_numbers (id, user_id, phone_number, verified, created_at, updated_at, reserved_for_second_factor, default_second_factor)
+      insert into ${sql.raw(into.phone_numbers)} (id, user_id, phone_number, verified, created_at, updated_at, reserved_for_second_factor, default_second_factor)
       select r.id, r.user_id, r.phone_number, coalesce(r.verified, true), r.created_at, coalesce(r.updated_at, r.created_at),
              coalesce(r.reserved_for_second_factor, false), coalesce(r.default_second_factor, false)
       from json_populate_recordset(null::phone_numbers, ${identificationJson(users, 'phone_numbers', 'phone_number')}::json) as r
       returning 1
     ), w as (
-      insert into web3_wallets (id, user_id, web3_wallet, verified, created_at, updated_at)
+      insert into ${sql.raw(into.web3_wallets)} (id, user_id, web3_wallet, verified, created_at, updated_at)
       select r.id, r.user_id, r.web3_wallet, coalesce(r.verified, true), r.created_at, coalesce(r.updated_at, r.created_at)
       from json_populate_recordset(null::web3_wallets, ${identificationJson(users, 'web3_wallets', 'web3_wallet')}::json) as r
       returning 1
     ), i as (
-      insert into images (id, user_id, content_type, width, height, byte_size, sha256, data, created_at)
+      insert into ${sql.raw(into.images)} (id, user_id, content_type, width, height, byte_size, sha256, data, created_at)
       select r.id, r.user_id, r.content_type, r.width, r.height, r.byte_size, r.sha256, r.data, r.created_at
       from json_populate_recordset(null::images, ${toJson(users.flatMap((u) => (u.profile_image ? [{ ...u.profile_image, user_id: u.user.id }] : [])))}::json) as r
       returning 1
     )
     select (select count(*) from u) as users, (select count(*) from e) as emails,
            (select count(*) from p) as phones, (select count(*) from w) as wallets, (select count(*) from i) as images`.execute(db);
-  await refreshSearchDocuments(db, users.map((u) => u.user.id));
 }
 
 /**
@@ -312,4 +335,10 @@ export async function updateUsersWithPatches(db: Executor, patches: { id: string
     from jsonb_to_recordset(${toJson(patches)}::jsonb) as r(id text, patch jsonb)
     where u.id = r.id`.execute(db);
   if (columns.some((c) => SEARCHED_COLUMNS.includes(c))) await refreshSearchDocuments(db, patches.map((p) => p.id));
+}
+
+/** How many users there are, counting no further than `limit` (an import deciding how to load: load-first.ts). */
+export async function countUsersUpTo(db: Executor, limit: number): Promise<number> {
+  const result = await sql<{ n: string | number }>`select count(*) as n from (select 1 from users limit ${limit}) as u`.execute(db);
+  return Number(result.rows[0]!.n);
 }
