@@ -51,7 +51,8 @@ export interface ServerProcess {
  */
 export async function startServer(t: TestContext, env: NodeJS.ProcessEnv, options: { umask?: string } = {}): Promise<ServerProcess> {
   const args = ['--import', 'tsx', 'src/main.ts'];
-  const spawnEnv = childEnv({ PORT: '0', ...env });
+  // Both listeners on free ports: two test files (or two suites) may start servers at the same time.
+  const spawnEnv = childEnv({ PORT: '0', GATEHOUSE_FRONTEND_PORT: '0', ...env });
   // With `umask`, through a shell that sets it and then becomes node (exec: the pid stays the same).
   const child = options.umask
     ? spawn('/bin/sh', ['-c', `umask ${options.umask} && exec "$0" "$@"`, process.execPath, ...args], { cwd: ROOT, env: spawnEnv })

@@ -55,6 +55,7 @@ async function databaseEnv(t: TestContext): Promise<NodeJS.ProcessEnv> {
     GATEHOUSE_WEBHOOK_TIMEOUT: '3',
     GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '0.5,0.5,0.5',
     PORT: '0',
+    GATEHOUSE_FRONTEND_PORT: '0',
     LOG_LEVEL: 'warn',
     DATABASE_URL: '',
   };
