@@ -151,6 +151,9 @@ function riskyRanges(f: UserFilters, field: UserOrderField): UserFilters | undef
   return Object.values(ranges).some((v) => v !== undefined) ? ranges : undefined;
 }
 
+/** At most this many ids travel back and into the page's statement (640 KB of them). */
+const MAX_READ_MATCHES = 20_000;
+
 /**
  * How a page reads `query`, from the term's matches rather than the planner's estimate of them (migration
  * 0028): up to a cap they are read (one bitmap scan of the trigram index, stopped there) and become the
@@ -158,12 +161,13 @@ function riskyRanges(f: UserFilters, field: UserOrderField): UserFilters | undef
  * meets the page within about as many users. Sorting m matches costs about m primary-key reads, walking
  * to a page `walk` (offset + limit) deep about walk × users / m probes: they are equal at m = √(walk ×
  * users) (3,163 for a first page of 10 at 1M users), so that is the cap, computed in the same statement
- * from the table's size as last analyzed. (Lists narrowed by another filter leave it to the planner.)
+ * from the table's size as last analyzed, and never more than MAX_READ_MATCHES (deep offsets walk). (Lists
+ * narrowed by another filter leave it to the planner.)
  */
 async function readQuery(db: Executor, f: UserFilters, term: string, walk: number, tuning: ListTuning): Promise<UserFilters> {
   const { rows } = await sql<{ ids: string[]; cap: number }>`
     select array(select user_search_ids(${contains(term)}, c.cap + 1)) as ids, c.cap
-    from (select coalesce(${tuning.searchCap ?? null}::int, ceil(sqrt(${walk}::float8 * greatest(reltuples, 1)))::int) as cap
+    from (select coalesce(${tuning.searchCap ?? null}::int, least(ceil(sqrt(${walk}::float8 * greatest(reltuples, 1))), ${MAX_READ_MATCHES})::int) as cap
           from pg_class where oid = 'user_search'::regclass) c`.execute(db);
   const { ids, cap } = rows[0]!;
   return { ...f, queryRead: ids.length <= cap ? ids : 'probe' };
