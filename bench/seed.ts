@@ -106,9 +106,12 @@ export interface SeedUser {
   created_at: string;
 }
 
-/** Yields `count` users; the same (count, seed) always yields the same users. */
-export function* seedUsers(count: number, seed = 42): Generator<SeedUser> {
-  if (count > PHONE_SPACE) throw new Error(`at most ${PHONE_SPACE} users`);
+/**
+ * Yields `count` users; the same (count, seed, first) always yields the same users. Rows are numbered from
+ * `first`: files of disjoint ranges share no identifier (bench/import.ts --existing loads one beside another).
+ */
+export function* seedUsers(count: number, seed = 42, first = 0): Generator<SeedUser> {
+  if (first + count > PHONE_SPACE) throw new Error(`at most ${PHONE_SPACE} users`);
   const random = prng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const hex = (n: number): string => {
@@ -116,16 +119,16 @@ export function* seedUsers(count: number, seed = 42): Generator<SeedUser> {
     for (let k = 0; k < n; k++) s += Math.floor(random() * 16).toString(16);
     return s;
   };
-  for (let i = 0; i < count; i++) {
-    const first = pick(FIRST_NAMES);
+  for (let i = first; i < first + count; i++) {
+    const given = pick(FIRST_NAMES);
     const last = pick(LAST_NAMES);
     const hasName = random() < 0.95;
     const tag = i.toString(36);
-    const emails = [`${ascii(first)}.${ascii(last)}.${tag}@${pick(DOMAINS)}`];
-    if (random() < 0.35) emails.push(`${ascii(first)[0]}${ascii(last)}+${tag}@${pick(DOMAINS)}`);
+    const emails = [`${ascii(given)}.${ascii(last)}.${tag}@${pick(DOMAINS)}`];
+    if (random() < 0.35) emails.push(`${ascii(given)[0]}${ascii(last)}+${tag}@${pick(DOMAINS)}`);
     const user: SeedUser = {
       external_id: `legacy-${seed}-${i.toString().padStart(8, '0')}`,
-      ...(hasName ? { first_name: first, last_name: last } : {}),
+      ...(hasName ? { first_name: given, last_name: last } : {}),
       email_address: emails,
       password_digest: BCRYPT_DIGESTS[i % BCRYPT_DIGESTS.length]![1],
       password_hasher: 'bcrypt',
@@ -137,7 +140,7 @@ export function* seedUsers(count: number, seed = 42): Generator<SeedUser> {
       user.phone_number = [`+4475${n.toString().padStart(8, '0')}`];
     }
     if (random() < 0.02) user.web3_wallet = [`0x${hex(32)}${i.toString(16).padStart(8, '0')}`];
-    if (random() < 0.5) user.username = `${ascii(first)}_${ascii(last)}_${tag}`.slice(0, 64);
+    if (random() < 0.5) user.username = `${ascii(given)}_${ascii(last)}_${tag}`.slice(0, 64);
     yield user;
   }
 }

@@ -64,6 +64,11 @@ async function state(ctx: TestApp, summary: Awaited<ReturnType<typeof importFile
   const users = (await allUsers(ctx)).map(comparable).sort((a, b) => (a.external_id < b.external_id ? -1 : 1));
   const events = await sql<{ type: string; n: string | number }>`select type, count(*) as n from events group by type order by type`.execute(ctx.deps.db);
   const documents = await sql<{ n: string | number }>`select count(*) as n from user_search`.execute(ctx.deps.db);
+  // Load-first writes documents for all its users at once (users/search#insertSearchDocumentsFrom): each is
+  // what a user's own write would have made.
+  const stale = await sql<{ n: string | number }>`select count(*) as n from user_search s join users u on u.id = s.user_id
+    where s.document is distinct from user_search_document(u.id, u.username, u.first_name, u.last_name)`.execute(ctx.deps.db);
+  assert.equal(Number(stale.rows[0]!.n), 0, 'every document as user_search_document() makes it');
   const search = await call(ctx, 'GET', '/v1/users/count?query=first1');
   const rejects = summary.rejectsPath ? (await readRejects(summary.rejectsPath)).sort((a, b) => a.line - b.line) : [];
   return {
@@ -76,12 +81,18 @@ async function state(ctx: TestApp, summary: Awaited<ReturnType<typeof importFile
   };
 }
 
+/** The indexes and foreign keys of the tables an import writes. */
 async function indexes(ctx: TestApp): Promise<string[]> {
   const result = await sql<{ indexdef: string }>`
     select indexdef from pg_indexes where schemaname = current_schema()
       and tablename in ('users', 'email_addresses', 'phone_numbers', 'web3_wallets', 'images', 'user_search') order by indexname`.execute(ctx.deps.db);
+  // The last step drops and re-creates the foreign keys on these tables too.
+  const keys = await sql<{ key: string }>`
+    select t.relname || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid) as key from pg_constraint c join pg_class t on t.oid = c.conrelid
+    where c.contype = 'f' and t.relnamespace = current_schema()::regnamespace
+      and t.relname in ('users', 'email_addresses', 'phone_numbers', 'web3_wallets', 'images', 'user_search') order by key`.execute(ctx.deps.db);
   // Without the schema: each test app has its own on PostgreSQL.
-  return result.rows.map((r) => r.indexdef.replace(/ ON [^ ]+\./, ' ON '));
+  return [...result.rows.map((r) => r.indexdef.replace(/ ON [^ ]+\./, ' ON ')), ...keys.rows.map((r) => r.key)];
 }
 
 async function freshApp(t: Parameters<typeof buildTestApp>[0]) {

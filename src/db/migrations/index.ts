@@ -19,6 +19,8 @@ import * as m0025 from './0025_session_active_organization.js';
 import * as m0026 from './0026_row_counts.js';
 import * as m0027 from './0027_sign_up_tickets.js';
 import * as m0028 from './0028_user_search_matches.js';
+import * as m0029 from './0029_user_search_compose.js';
+import * as m0030 from './0030_user_search_ids_array.js';
 
 /**
  * Forward-only migrations, in order. A migration that has shipped is never edited: add a new file
@@ -45,4 +47,6 @@ export const migrations: Record<string, Migration> = {
   '0026_row_counts': m0026,
   '0027_sign_up_tickets': m0027,
   '0028_user_search_matches': m0028,
+  '0029_user_search_compose': m0029,
+  '0030_user_search_ids_array': m0030,
 };

@@ -1,13 +1,16 @@
 import { inTransaction } from '../../db/transaction.js';
-import { refreshSearchDocuments } from '../search/store.js';
+import { insertSearchDocumentsFrom } from '../search/store.js';
 import { recordUserEvents } from '../events.js';
 import type { ImportRow } from './import-row.js';
 import { identifierKey, identifierKeys, ownersOf, type BulkDeps } from './service.js';
 import {
+  addForeignKeys,
   createIndexes,
   createStaging,
+  dropForeignKeys,
   dropIndexes,
   dropStaging,
+  foreignKeysOf,
   moveStagedRows,
   recordStagedRows,
   secondaryIndexes,
@@ -26,8 +29,9 @@ import type { IdentifierKind } from './store.js';
 // database or by an earlier row of the file) are staged, a batch per transaction, into tables without
 // indexes (staging-store.ts); the others are deferred, and written through the batch path once the staged
 // users are in, where they meet them as the batch path would have. The last step is one transaction:
-// drop the targets' secondary indexes, move the staged rows, re-create the indexes (a duplicate that got
-// through fails its unique index, and the whole step rolls back), write the search documents and events.
+// drop the targets' secondary indexes and foreign keys, move the staged rows, write their search documents,
+// re-create the indexes (a duplicate that got through fails its unique index, and the whole step rolls
+// back) and the foreign keys (each checked in one join), write the events.
 
 /** `auto`: load first when the database holds few users next to what the file brings (chooseLoad). */
 export type LoadMode = 'auto' | 'first' | 'batches';
@@ -110,8 +114,7 @@ export async function stageImportBatch(deps: Pick<BulkDeps, 'db'>, run: LoadFirs
   return verdicts;
 }
 
-/** Search documents are written this many users per statement, events this many per statement. */
-const SEARCH_CHUNK = 10_000;
+/** Events are written this many users per statement. */
 const EVENT_CHUNK = 2_000;
 
 /**
@@ -134,14 +137,17 @@ export async function finishLoadFirst(deps: BulkDeps, run: LoadFirstRun): Promis
 async function moveIntoPlace(deps: BulkDeps, run: LoadFirstRun): Promise<number> {
   return inTransaction(deps.db, async (db) => {
     await tuneBulkTransaction(db);
-    const indexes = await secondaryIndexes(db, [...Object.values(USER_TABLES), 'user_search']);
+    const tables = [...Object.values(USER_TABLES), 'user_search'];
+    const indexes = await secondaryIndexes(db, tables);
+    const keys = await foreignKeysOf(db, tables);
     await dropIndexes(db, indexes);
+    await dropForeignKeys(db, keys);
     await moveStagedRows(db, run.staging);
-    // The search documents and the events read the identifications by user: their indexes first.
-    await createIndexes(db, indexes.filter((i) => i.table !== 'user_search'));
+    // From the staging tables, which hold exactly the new users' rows: no index needed to gather them.
+    await insertSearchDocumentsFrom(db, run.staging.tables);
+    await createIndexes(db, indexes);
+    await addForeignKeys(db, keys);
     const ids = await stagedUserIds(db, run.staging);
-    for (let i = 0; i < ids.length; i += SEARCH_CHUNK) await refreshSearchDocuments(db, ids.slice(i, i + SEARCH_CHUNK));
-    await createIndexes(db, indexes.filter((i) => i.table === 'user_search'));
     if (!deps.muted) {
       for (let i = 0; i < ids.length; i += EVENT_CHUNK) await recordUserEvents({ ...deps, db }, 'user.created', ids.slice(i, i + EVENT_CHUNK));
     }

@@ -165,12 +165,13 @@ const MAX_READ_MATCHES = 20_000;
  * narrowed by another filter leave it to the planner.)
  */
 async function readQuery(db: Executor, f: UserFilters, term: string, walk: number, tuning: ListTuning): Promise<UserFilters> {
-  const { rows } = await sql<{ ids: string[]; cap: number }>`
-    select array(select user_search_ids(${contains(term)}, c.cap + 1)) as ids, c.cap
+  // Past the cap the ids read stay in the database (null): a common term would send thousands for nothing.
+  const { rows } = await sql<{ ids: string[] | null }>`
+    select case when cardinality(m.ids) <= c.cap then m.ids end as ids
     from (select coalesce(${tuning.searchCap ?? null}::int, least(ceil(sqrt(${walk}::float8 * greatest(reltuples, 1))), ${MAX_READ_MATCHES})::int) as cap
-          from pg_class where oid = 'user_search'::regclass) c`.execute(db);
-  const { ids, cap } = rows[0]!;
-  return { ...f, queryRead: ids.length <= cap ? ids : 'probe' };
+          from pg_class where oid = 'user_search'::regclass) c,
+    lateral (select user_search_ids(${contains(term)}, c.cap + 1) as ids) m`.execute(db);
+  return { ...f, queryRead: rows[0]!.ids ?? 'probe' };
 }
 
 export async function listUsers(

@@ -8,20 +8,54 @@ import type { Executor } from '../../db/database.js';
 /** Separates the values of a document; a term containing it is re-checked value by value (list/filters.ts). */
 export const DOCUMENT_SEPARATOR = '\x1f';
 
+/** Where users and their identifications are read from: the tables, or a bulk load's staging copies of them. */
+export interface UserTables {
+  users: string;
+  email_addresses: string;
+  phone_numbers: string;
+  web3_wallets: string;
+}
+
+const TABLES: UserTables = { users: 'users', email_addresses: 'email_addresses', phone_numbers: 'phone_numbers', web3_wallets: 'web3_wallets' };
+
 /**
- * Rewrites the documents of these users from their rows as they now are (user_search_document(), the one
- * definition, in migration 0013), in one statement, in the caller's transaction. Called after every write
- * that changes a searched value: a user inserted, a username or name changed, an identification added or
- * removed. A document already right is left alone (no dead row, no index entry).
+ * The documents of the users in `from` (of those in `ids` only, when given): each user's identifications
+ * gathered per kind in one grouped scan, then user_search_compose() (migration 0029), the one definition of
+ * a document, which PostgreSQL inlines. user_search_document() computes the same for one user.
+ */
+function documentsOf(from: UserTables, ids?: readonly string[]) {
+  const only = (column: string) => (ids ? sql`where ${sql.ref(column)} = any(${ids}::text[])` : sql``);
+  const grouped = (table: string, column: string) =>
+    sql`(select user_id, array_agg(${sql.ref(column)} order by id) as v from ${sql.table(table)} ${only('user_id')} group by user_id)`;
+  return sql`
+    select u.id, user_search_compose(u.id, u.username, u.first_name, u.last_name, coalesce(e.v, '{}'), coalesce(p.v, '{}'), coalesce(w.v, '{}'))
+    from ${sql.table(from.users)} u
+    left join ${grouped(from.email_addresses, 'email_address')} e on e.user_id = u.id
+    left join ${grouped(from.phone_numbers, 'phone_number')} p on p.user_id = u.id
+    left join ${grouped(from.web3_wallets, 'web3_wallet')} w on w.user_id = u.id
+    ${only('u.id')}`;
+}
+
+/**
+ * Rewrites the documents of these users from their rows as they now are, in one statement, in the
+ * caller's transaction. Called after every write that changes a searched value: a user inserted, a
+ * username or name changed, an identification added or removed. A document already right is left alone
+ * (no dead row, no index entry).
  */
 export async function refreshSearchDocuments(db: Executor, userIds: readonly string[]): Promise<void> {
   if (userIds.length === 0) return;
   await sql`
-    insert into user_search (user_id, document)
-    select u.id, user_search_document(u.id, u.username, u.first_name, u.last_name)
-    from users u where u.id = any(${[...new Set(userIds)]}::text[])
+    insert into user_search (user_id, document) ${documentsOf(TABLES, [...new Set(userIds)])}
     on conflict (user_id) do update set document = excluded.document
     where user_search.document is distinct from excluded.document`.execute(db);
+}
+
+/**
+ * Writes the documents of a bulk load's users, all of them new, from the tables they were loaded into
+ * (users/bulk/load-first.ts: staging tables without indexes, read whole). In the caller's transaction.
+ */
+export async function insertSearchDocumentsFrom(db: Executor, from: UserTables): Promise<void> {
+  await sql`insert into user_search (user_id, document) ${documentsOf(from)}`.execute(db);
 }
 
 /** The ids of the users whose document contains the LIKE pattern: one bitmap scan of the trigram index. */
