@@ -8,22 +8,25 @@ import type { Executor } from '../../db/database.js';
 /** Separates the values of a document; a term containing it is re-checked value by value (list/filters.ts). */
 export const DOCUMENT_SEPARATOR = '\x1f';
 
-/** Where users and their identifications are read from: the tables, or a bulk load's staging copies of them. */
-export interface UserTables {
+/**
+ * The tables a document's values are read from: the real ones, or a bulk load's staging copies of them
+ * (users/bulk/store.ts#UserTables, which also names the images table, is one).
+ */
+export interface SearchedTables {
   users: string;
   email_addresses: string;
   phone_numbers: string;
   web3_wallets: string;
 }
 
-const TABLES: UserTables = { users: 'users', email_addresses: 'email_addresses', phone_numbers: 'phone_numbers', web3_wallets: 'web3_wallets' };
+const SEARCHED_TABLES: SearchedTables = { users: 'users', email_addresses: 'email_addresses', phone_numbers: 'phone_numbers', web3_wallets: 'web3_wallets' };
 
 /**
  * The documents of the users in `from` (of those in `ids` only, when given): each user's identifications
  * gathered per kind in one grouped scan, then user_search_compose() (migration 0029), the one definition of
  * a document, which PostgreSQL inlines. user_search_document() computes the same for one user.
  */
-function documentsOf(from: UserTables, ids?: readonly string[]) {
+function documentsOf(from: SearchedTables, ids?: readonly string[]) {
   const only = (column: string) => (ids ? sql`where ${sql.ref(column)} = any(${ids}::text[])` : sql``);
   const grouped = (table: string, column: string) =>
     sql`(select user_id, array_agg(${sql.ref(column)} order by id) as v from ${sql.table(table)} ${only('user_id')} group by user_id)`;
@@ -45,7 +48,7 @@ function documentsOf(from: UserTables, ids?: readonly string[]) {
 export async function refreshSearchDocuments(db: Executor, userIds: readonly string[]): Promise<void> {
   if (userIds.length === 0) return;
   await sql`
-    insert into user_search (user_id, document) ${documentsOf(TABLES, [...new Set(userIds)])}
+    insert into user_search (user_id, document) ${documentsOf(SEARCHED_TABLES, [...new Set(userIds)])}
     on conflict (user_id) do update set document = excluded.document
     where user_search.document is distinct from excluded.document`.execute(db);
 }
@@ -54,7 +57,7 @@ export async function refreshSearchDocuments(db: Executor, userIds: readonly str
  * Writes the documents of a bulk load's users, all of them new, from the tables they were loaded into
  * (users/bulk/load-first.ts: staging tables without indexes, read whole). In the caller's transaction.
  */
-export async function insertSearchDocumentsFrom(db: Executor, from: UserTables): Promise<void> {
+export async function insertSearchDocumentsFrom(db: Executor, from: SearchedTables): Promise<void> {
   await sql`insert into user_search (user_id, document) ${documentsOf(from)}`.execute(db);
 }
 
