@@ -166,11 +166,13 @@ const MAX_READ_MATCHES = 20_000;
  */
 async function readQuery(db: Executor, f: UserFilters, term: string, walk: number, tuning: ListTuning): Promise<UserFilters> {
   // Past the cap the ids read stay in the database (null): a common term would send thousands for nothing.
+  // `offset 0` keeps the lateral subquery a subquery: flattened, its call was copied into both arms of the
+  // case and the index scanned twice (a page of a one-user term at 1M: 5.5 ms instead of 2.8).
   const { rows } = await sql<{ ids: string[] | null }>`
     select case when cardinality(m.ids) <= c.cap then m.ids end as ids
     from (select coalesce(${tuning.searchCap ?? null}::int, least(ceil(sqrt(${walk}::float8 * greatest(reltuples, 1))), ${MAX_READ_MATCHES})::int) as cap
           from pg_class where oid = 'user_search'::regclass) c,
-    lateral (select user_search_ids(${contains(term)}, c.cap + 1) as ids) m`.execute(db);
+    lateral (select user_search_ids(${contains(term)}, c.cap + 1) as ids offset 0) m`.execute(db);
   return { ...f, queryRead: rows[0]!.ids ?? 'probe' };
 }
 

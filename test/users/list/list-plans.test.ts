@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
 import { test } from 'node:test';
+import { sql } from 'kysely';
 import { buildTestApp, call, createTestUser, type TestApp } from '../../helper.js';
+import { inTransaction } from '../../../src/db/transaction.js';
 import { DEFAULT_TUNING, countUsers, listUsers, type ListTuning } from '../../../src/users/list/store.js';
 import { toUserFilters, toUserOrder } from '../../../src/users/list/service.js';
 import { ORDER_FIELDS } from '../../../src/users/schemas.js';
@@ -184,4 +186,24 @@ test('GET /v1/users with a created_at / last_active_at range → a walk of anoth
       }
     }
   }
+});
+
+test('GET /v1/users?query → a page scans the term\'s matches once, whether it reads them or walks past the cap', async (t) => {
+  const ctx = await buildTestApp(t);
+  const t1 = tag();
+  await seedUsers(ctx, t1);
+  // The calls of user_search_ids() (one scan of the trigram index each) made by one page, counted by
+  // PostgreSQL (the backend's counts not yet flushed: read before and after).
+  const scans = (tuning: ListTuning) =>
+    inTransaction(ctx.deps.db, async (db) => {
+      await sql`set local track_functions = 'all'`.execute(db);
+      const calls = async () =>
+        Number((await sql<{ n: string | null }>`select pg_stat_get_xact_function_calls('user_search_ids(text, integer)'::regprocedure) as n`.execute(db)).rows[0]!.n ?? 0);
+      const before = await calls();
+      const page = await listUsers(db, toUserFilters({ query: t1 }), toUserOrder('-created_at'), 10, 0, tuning);
+      return { users: page.length, scans: (await calls()) - before };
+    });
+  // 14 matches: read and sorted (under the cap), or the order walked with a probe per user (over it).
+  assert.deepEqual(await scans({ ...DEFAULT_TUNING, searchCap: 1_000 }), { users: 10, scans: 1 });
+  assert.deepEqual(await scans({ ...DEFAULT_TUNING, searchCap: 5 }), { users: 10, scans: 1 });
 });
