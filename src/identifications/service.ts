@@ -11,6 +11,7 @@ import { userNotFound } from '../users/errors.js';
 import { identificationKinds, type IdentificationKind } from './kinds.js';
 import {
   clearDefaultSecondFactor,
+  clearPhoneSecondFactors,
   countUserIdentifications,
   deleteIdentificationById,
   findIdentificationById,
@@ -226,4 +227,12 @@ export async function deleteIdentification(deps: WriteDeps, kind: Identification
 /** How many identifications the user has, of every kind, counting a username as one. */
 export async function countIdentifications(deps: { db: Executor }, userId: string): Promise<number> {
   return countUserIdentifications(deps.db, userId);
+}
+
+/**
+ * Phone numbers stop being second factors, in the caller's transaction: mfa/ turning every second factor
+ * off. phone_numbers is this feature's table; mfa/ decides when.
+ */
+export async function clearSecondFactorPhones(db: Executor, userId: string, nowMs: number): Promise<void> {
+  await clearPhoneSecondFactors(db, userId, nowMs);
 }

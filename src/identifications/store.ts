@@ -123,3 +123,9 @@ export async function clearDefaultSecondFactor(db: Executor, userId: string, exc
   await sql`update phone_numbers set default_second_factor = false, updated_at = ${nowMs}
             where user_id = ${userId} and id <> ${exceptId} and default_second_factor`.execute(db);
 }
+
+/** No phone number of the user is a second factor any more (DELETE /users/{id}/mfa turns off SMS codes too). */
+export async function clearPhoneSecondFactors(db: Executor, userId: string, nowMs: number): Promise<void> {
+  await sql`update phone_numbers set reserved_for_second_factor = false, default_second_factor = false, updated_at = ${nowMs}
+            where user_id = ${userId} and (reserved_for_second_factor or default_second_factor)`.execute(db);
+}

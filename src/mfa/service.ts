@@ -8,7 +8,8 @@ import { assertNotLocked, attemptVerification, type AttemptOutcome } from '../lo
 import { hashingAll, userLane, type Lane } from '../passwords/service.js';
 import { recordUserEvents, type UserEventDeps } from '../users/events.js';
 import { findBackupCode, hashBackupCodes, InvalidBackupCodeError } from './backup-codes.js';
-import { clearPhoneSecondFactors, findMfaCredentials, hasSecondFactor } from './store.js';
+import { findMfaCredentials, hasSecondFactor } from './store.js';
+import { clearSecondFactorPhones } from '../identifications/service.js';
 import { clearMfaById, consumeBackupCode, markTotpStepUsed, stampMfaDisabledIfNone, type MfaPatch } from '../users/columns/service.js';
 import { InvalidTotpSecretError, parseTotpSecret, verifyTotp } from './totp.js';
 
@@ -106,7 +107,7 @@ export async function disableMfa(deps: MfaDeps & UserEventDeps, userId: string, 
     if (hadMfa === undefined) throw userNotFound(userId);
     const patch: MfaPatch = what === 'totp' ? { totp_secret: null } : what === 'backup_code' ? { backup_codes: null } : { totp_secret: null, backup_codes: null };
     if (!(await clearMfaById(db, userId, patch, now))) throw userNotFound(userId);
-    if (what === 'all') await clearPhoneSecondFactors(db, userId, now);
+    if (what === 'all') await clearSecondFactorPhones(db, userId, now);
     if (hadMfa) await stampMfaDisabledIfNone(db, userId, now);
     await recordUserEvents({ ...deps, db }, 'user.updated', [userId]);
   });

@@ -18,12 +18,6 @@ export async function findMfaCredentials(db: Executor, userId: string) {
     .executeTakeFirst();
 }
 
-/** Phone numbers stop being second factors (DELETE /users/{id}/mfa turns off SMS codes too). */
-export async function clearPhoneSecondFactors(db: Executor, userId: string, nowMs: number): Promise<void> {
-  await sql`update phone_numbers set reserved_for_second_factor = false, default_second_factor = false, updated_at = ${nowMs}
-            where user_id = ${userId} and (reserved_for_second_factor or default_second_factor)`.execute(db);
-}
-
 /**
  * Whether the user has any second factor (TOTP, backup codes, a second-factor phone); undefined when
  * the user does not exist. Read (and the row locked) before a DELETE, so mfa_disabled_at moves only
