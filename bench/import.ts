@@ -209,7 +209,7 @@ const COLUMNS = {
   web3_wallets: ['id', 'user_id', 'web3_wallet', 'verified', 'created_at', 'updated_at'],
   // The import writes each user's search document in its batch; COPY writes the same documents. (Not
   // into bare tables: there the baseline builds them after the COPY, as the load-first import does.)
-  user_search: ['user_id', 'document'],
+  user_search: ['user_id', 'document', 'created_at'],
 } as const;
 type Table = keyof typeof COLUMNS;
 
@@ -364,8 +364,8 @@ async function copyBaseline(admin: pg.Client, batches: CopyBatch[], options: { c
       // with the import's memory for index builds; statistics.
       const documents = (table: string, column: string) => `(select user_id, array_agg(${column} order by id) as v from ${table} group by user_id)`;
       await clients[0]!.query(`
-        insert into user_search (user_id, document)
-        select u.id, user_search_compose(u.id, u.username, u.first_name, u.last_name, coalesce(e.v, '{}'), coalesce(p.v, '{}'), coalesce(w.v, '{}'))
+        insert into user_search (user_id, document, created_at)
+        select u.id, user_search_compose(u.id, u.username, u.first_name, u.last_name, coalesce(e.v, '{}'), coalesce(p.v, '{}'), coalesce(w.v, '{}')), u.created_at
         from users u left join ${documents('email_addresses', 'email_address')} e on e.user_id = u.id
         left join ${documents('phone_numbers', 'phone_number')} p on p.user_id = u.id left join ${documents('web3_wallets', 'web3_wallet')} w on w.user_id = u.id`);
       for (const index of indexes) {

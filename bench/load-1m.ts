@@ -205,7 +205,7 @@ export async function load1m(options: { url?: string; schema?: string; file?: st
     // The search documents (migration 0013) by the same SQL function the app uses, once the identifications'
     // user_id indexes exist (it looks each user's up), on a connection whose search path finds the tables;
     // then their trigram index.
-    await runParallel(url, schema, ['insert into user_search (user_id, document) select id, user_search_document(id, username, first_name, last_name) from users'], 1);
+    await runParallel(url, schema, ['insert into user_search (user_id, document, created_at) select id, user_search_document(id, username, first_name, last_name), created_at from users'], 1);
     await runParallel(url, schema, defs.filter(isSearch), 1);
     await runParallel(url, schema, [...Object.keys(TABLES), 'user_search'].map((t) => `vacuum (analyze) ${schema}.${t}`), 2);
     const seconds = (performance.now() - started) / 1000;

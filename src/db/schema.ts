@@ -421,6 +421,8 @@ export interface RowCountsTable {
 export interface UserSearchTable {
   user_id: string;
   document: string;
+  /** The user's created_at (migration 0031): a page in that order sorts the matches without reading users. */
+  created_at: number;
 }
 
 export interface Database {

@@ -85,8 +85,11 @@ export async function findUserByIdForUpdate(db: Executor, id: string): Promise<U
   return db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-/** The users columns the search document holds (users/search/): a patch naming one rewrites it. */
-export const SEARCHED_COLUMNS: readonly string[] = ['username', 'first_name', 'last_name'];
+/**
+ * The users columns the search document's row holds (users/search/: the searched values, and created_at,
+ * by which a page sorts the matches): a patch naming one rewrites it.
+ */
+export const SEARCHED_COLUMNS: readonly string[] = ['username', 'first_name', 'last_name', 'created_at'];
 
 export async function updateUserById(db: Executor, id: string, patch: UserPatch): Promise<boolean> {
   const result = await db.updateTable('users').set(patch).where('id', '=', id).executeTakeFirst();

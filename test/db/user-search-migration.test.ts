@@ -8,7 +8,8 @@ import { openTestDatabase } from '../helper.js';
 // Migration 0013 on a database that already has users: every user gets its search document (with its
 // emails, phones and wallets), the trigram index is built, lower(id)'s old trigram index is gone, and
 // the new table has statistics straight away, sized by 1,000 histogram buckets (migration 0028) so that a
-// rare term is not mistaken for 1 % of users.
+// rare term is not mistaken for 1 % of users. Migration 0031 then gives each document its user's
+// created_at.
 
 test('migration 0013 → documents for the users already there, and statistics', async (t) => {
   const { db } = await openTestDatabase(t);
@@ -26,7 +27,7 @@ test('migration 0013 → documents for the users already there, and statistics',
 
   const now = Date.now();
   await sql`insert into users (id, username, first_name, last_name, created_at, updated_at) values
-    ('user_A1', 'Ada_L', 'Ada', 'Lovelace', ${now}, ${now}), ('user_B2', null, null, null, ${now}, ${now})`.execute(db);
+    ('user_A1', 'Ada_L', 'Ada', 'Lovelace', ${now}, ${now}), ('user_B2', null, null, null, ${now - 86_400_000}, ${now})`.execute(db);
   await sql`insert into email_addresses (id, user_id, email_address, verified, created_at, updated_at) values
     ('idn_e1', 'user_A1', 'Ada@Example.com', true, ${now}, ${now}), ('idn_e2', 'user_A1', 'second@example.org', true, ${now}, ${now})`.execute(db);
   await sql`insert into phone_numbers (id, user_id, phone_number, verified, created_at, updated_at) values
@@ -36,8 +37,8 @@ test('migration 0013 → documents for the users already there, and statistics',
   const docs = await db.selectFrom('user_search').selectAll().orderBy('user_id').execute();
   const sep = '\x1f';
   assert.deepEqual(docs, [
-    { user_id: 'user_A1', document: ['user_a1', 'ada_l', 'ada lovelace', 'ada@example.com', 'second@example.org'].join(sep) },
-    { user_id: 'user_B2', document: ['user_b2', '', ' ', '+15005550100'].join(sep) },
+    { user_id: 'user_A1', document: ['user_a1', 'ada_l', 'ada lovelace', 'ada@example.com', 'second@example.org'].join(sep), created_at: now },
+    { user_id: 'user_B2', document: ['user_b2', '', ' ', '+15005550100'].join(sep), created_at: now - 86_400_000 },
   ]);
   const indexes = await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema()
     and indexname in ('user_search_document_trgm', 'users_id_trgm')`.execute(db);

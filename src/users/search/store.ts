@@ -22,16 +22,17 @@ export interface SearchedTables {
 const SEARCHED_TABLES: SearchedTables = { users: 'users', email_addresses: 'email_addresses', phone_numbers: 'phone_numbers', web3_wallets: 'web3_wallets' };
 
 /**
- * The documents of the users in `from` (of those in `ids` only, when given): each user's identifications
- * gathered per kind in one grouped scan, then user_search_compose() (migration 0029), the one definition of
- * a document, which PostgreSQL inlines. user_search_document() computes the same for one user.
+ * The documents of the users in `from` (of those in `ids` only, when given), with their created_at: each
+ * user's identifications gathered per kind in one grouped scan, then user_search_compose() (migration
+ * 0029), the one definition of a document, which PostgreSQL inlines. user_search_document() computes the
+ * same for one user.
  */
 function documentsOf(from: SearchedTables, ids?: readonly string[]) {
   const only = (column: string) => (ids ? sql`where ${sql.ref(column)} = any(${ids}::text[])` : sql``);
   const grouped = (table: string, column: string) =>
     sql`(select user_id, array_agg(${sql.ref(column)} order by id) as v from ${sql.table(table)} ${only('user_id')} group by user_id)`;
   return sql`
-    select u.id, user_search_compose(u.id, u.username, u.first_name, u.last_name, coalesce(e.v, '{}'), coalesce(p.v, '{}'), coalesce(w.v, '{}'))
+    select u.id, user_search_compose(u.id, u.username, u.first_name, u.last_name, coalesce(e.v, '{}'), coalesce(p.v, '{}'), coalesce(w.v, '{}')), u.created_at
     from ${sql.table(from.users)} u
     left join ${grouped(from.email_addresses, 'email_address')} e on e.user_id = u.id
     left join ${grouped(from.phone_numbers, 'phone_number')} p on p.user_id = u.id
@@ -41,16 +42,16 @@ function documentsOf(from: SearchedTables, ids?: readonly string[]) {
 
 /**
  * Rewrites the documents of these users from their rows as they now are, in one statement, in the
- * caller's transaction. Called after every write that changes a searched value: a user inserted, a
- * username or name changed, an identification added or removed. A document already right is left alone
- * (no dead row, no index entry).
+ * caller's transaction. Called after every write that changes a searched value or created_at: a user
+ * inserted, a username, name or created_at changed, an identification added or removed. A row already
+ * right is left alone (no dead row, no index entry).
  */
 export async function refreshSearchDocuments(db: Executor, userIds: readonly string[]): Promise<void> {
   if (userIds.length === 0) return;
   await sql`
-    insert into user_search (user_id, document) ${documentsOf(SEARCHED_TABLES, [...new Set(userIds)])}
-    on conflict (user_id) do update set document = excluded.document
-    where user_search.document is distinct from excluded.document`.execute(db);
+    insert into user_search (user_id, document, created_at) ${documentsOf(SEARCHED_TABLES, [...new Set(userIds)])}
+    on conflict (user_id) do update set document = excluded.document, created_at = excluded.created_at
+    where (user_search.document, user_search.created_at) is distinct from (excluded.document, excluded.created_at)`.execute(db);
 }
 
 /**
@@ -58,7 +59,7 @@ export async function refreshSearchDocuments(db: Executor, userIds: readonly str
  * (users/bulk/load-first.ts: staging tables without indexes, read whole). In the caller's transaction.
  */
 export async function insertSearchDocumentsFrom(db: Executor, from: SearchedTables): Promise<void> {
-  await sql`insert into user_search (user_id, document) ${documentsOf(from)}`.execute(db);
+  await sql`insert into user_search (user_id, document, created_at) ${documentsOf(from)}`.execute(db);
 }
 
 /** The ids of the users whose document contains the LIKE pattern: one bitmap scan of the trigram index. */

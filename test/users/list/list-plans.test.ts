@@ -198,7 +198,7 @@ test('GET /v1/users?query → a page scans the term\'s matches once, whether it 
     inTransaction(ctx.deps.db, async (db) => {
       await sql`set local track_functions = 'all'`.execute(db);
       const calls = async () =>
-        Number((await sql<{ n: string | null }>`select pg_stat_get_xact_function_calls('user_search_ids(text, integer)'::regprocedure) as n`.execute(db)).rows[0]!.n ?? 0);
+        Number((await sql<{ n: string | null }>`select pg_stat_get_xact_function_calls('user_search_ids(text, integer, boolean)'::regprocedure) as n`.execute(db)).rows[0]!.n ?? 0);
       const before = await calls();
       const page = await listUsers(db, toUserFilters({ query: t1 }), toUserOrder('-created_at'), 10, 0, tuning);
       return { users: page.length, scans: (await calls()) - before };
@@ -206,4 +206,26 @@ test('GET /v1/users?query → a page scans the term\'s matches once, whether it 
   // 14 matches: read and sorted (under the cap), or the order walked with a probe per user (over it).
   assert.deepEqual(await scans({ ...DEFAULT_TUNING, searchCap: 1_000 }), { users: 10, scans: 1 });
   assert.deepEqual(await scans({ ...DEFAULT_TUNING, searchCap: 5 }), { users: 10, scans: 1 });
+});
+
+test('GET /v1/users?query in created_at order → matches sorted on their documents break ties by id, as a page does', async (t) => {
+  const ctx = await buildTestApp(t);
+  const t1 = tag();
+  const same = '2021-06-01T00:00:00.000Z';
+  const made: string[] = [];
+  for (let i = 0; i < 4; i++) made.push((await createTestUser(ctx, { email_address: [`tie${i}.${t1}@example.com`], created_at: same })).id);
+  // Under the cap (set here: this small database's own cap depends on its statistics), the matches are
+  // read and sorted where they are found.
+  const sorted = { ...DEFAULT_TUNING, searchCap: 1_000 };
+  for (const sign of ['', '-']) {
+    const byId = [...made].sort();
+    if (sign === '-') byId.reverse();
+    // One user a page: each page keeps only the first offset + 1 matches, so a cut through the tie shows.
+    const paged: string[] = [];
+    for (let offset = 0; offset < made.length; offset++) {
+      const page = await listUsers(ctx.deps.db, toUserFilters({ query: t1 }), toUserOrder(`${sign}created_at`), 1, offset, sorted);
+      paged.push(...page.map((u) => u.id));
+    }
+    assert.deepEqual(paged, byId, `${sign}created_at`);
+  }
 });

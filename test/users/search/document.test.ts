@@ -9,7 +9,8 @@ import { importFile, tempDir, writeLines } from '../../import/support.js';
 // The search document (users/search/) follows every write that changes a value `query` searches: the
 // user's own fields through the API and the import, identifications added and removed, the user deleted.
 // Each step is checked through GET /v1/users?query= and /count, and the table is checked whole against
-// user_search_document() (no user without a document, none stale, none left over).
+// user_search_document() and users.created_at, by which a page sorts the matches (no user without a
+// document, none stale, none left over).
 
 const tag = () => randomBytes(4).toString('hex');
 
@@ -26,7 +27,8 @@ async function assertInStep(ctx: TestApp): Promise<void> {
   const { rows } = await sql<{ problems: string | number }>`
     select count(*) as problems from users u full join user_search s on s.user_id = u.id
     where s.user_id is null or u.id is null
-       or s.document is distinct from user_search_document(u.id, u.username, u.first_name, u.last_name)`.execute(ctx.deps.db);
+       or s.document is distinct from user_search_document(u.id, u.username, u.first_name, u.last_name)
+       or s.created_at is distinct from u.created_at`.execute(ctx.deps.db);
   assert.equal(Number(rows[0]!.problems), 0, 'every user has its document, as its rows now are');
 }
 
@@ -102,6 +104,34 @@ test('the search document follows every write path', async (t) => {
     assert.equal(updated.updated, 1, JSON.stringify(updated));
     assert.deepEqual(await found(ctx, `changed${t1}`), [importedId]);
     assert.deepEqual(await found(ctx, `imported${t1}`), []);
+    await assertInStep(ctx);
+  });
+
+  await t.test('PATCH /v1/users and the import move created_at: a page of the term in that order follows', async (st) => {
+    const term = `order${t1}`;
+    const page = async (order: string) => {
+      const res = await call(ctx, 'GET', `/v1/users?limit=1&order_by=${order}&query=${term}`);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return (res.body as { external_id: string }[]).map((u) => u.external_id);
+    };
+    const dir = await tempDir(st);
+    await importFile(ctx, await writeLines(path.join(dir, 'two.jsonl'), [
+      { external_id: `old-${t1}`, email_address: [`old.${term}@example.com`], created_at: '2020-01-01T00:00:00.000Z' },
+      { external_id: `new-${t1}`, email_address: [`new.${term}@example.com`], created_at: '2021-01-01T00:00:00.000Z' },
+    ]));
+    assert.deepEqual(await page('-created_at'), [`new-${t1}`]);
+    assert.deepEqual(await page('created_at'), [`old-${t1}`]);
+    const [oldId] = (await call(ctx, 'GET', `/v1/users?external_id=old-${t1}`)).body.map((u: { id: string }) => u.id);
+    const res = await call(ctx, 'PATCH', `/v1/users/${oldId}`, { created_at: '2022-01-01T00:00:00.000Z' });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(await page('-created_at'), [`old-${t1}`]);
+    assert.deepEqual(await page('created_at'), [`new-${t1}`]);
+    await assertInStep(ctx);
+    const updated = await importFile(ctx, await writeLines(path.join(dir, 'older.jsonl'), [
+      { external_id: `old-${t1}`, email_address: [`old.${term}@example.com`], created_at: '2019-01-01T00:00:00.000Z' },
+    ]), { onConflict: 'update' });
+    assert.equal(updated.updated, 1, JSON.stringify(updated));
+    assert.deepEqual(await page('created_at'), [`old-${t1}`]);
     await assertInStep(ctx);
   });
 
