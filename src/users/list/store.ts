@@ -169,8 +169,7 @@ const MAX_READ_MATCHES = 20_000;
  * kept: the page then reads those users' rows, not every match's.
  */
 async function readQuery(db: Executor, f: UserFilters, term: string, walk: number, order: UserOrder, tuning: ListTuning): Promise<UserFilters> {
-  const { query: _, ...others } = f;
-  const sortedHere = order.field === 'created_at' && !spansValues(term) && Object.values(others).every((v) => v === undefined);
+  const sortedHere = order.field === 'created_at' && queryAlone(f) !== undefined;
   const newestFirst = sortedHere ? order.direction === 'desc' : null;
   // Past the cap the ids read stay in the database (null): a common term would send thousands for nothing.
   // `offset 0` keeps the lateral subquery a subquery: flattened, its call was copied into both arms of the
@@ -212,10 +211,19 @@ export async function listUsers(
   return (await readPage(db, { filters: read, sortAfterFilter: true }, order, limit, offset)).users;
 }
 
-export async function countUsers(db: Executor, filters: UserFilters): Promise<number> {
+/**
+ * The term, when `query` is the only filter and the documents alone answer it (a term that spans two
+ * values is also checked value by value on `users`): what a count, or a sorted read of the matches, needs.
+ */
+function queryAlone(filters: UserFilters): string | undefined {
   const { query, ...others } = filters;
+  return query && !spansValues(query) && Object.values(others).every((v) => v === undefined) ? query : undefined;
+}
+
+export async function countUsers(db: Executor, filters: UserFilters): Promise<number> {
+  const term = queryAlone(filters);
   // `query` alone: a count of matching documents (one per user), without reading `users`.
-  if (query && !spansValues(query) && Object.values(others).every((v) => v === undefined)) return countSearchMatches(db, contains(query));
+  if (term !== undefined) return countSearchMatches(db, contains(term));
   const row = await applyFilters(db.selectFrom('users'), db, filters)
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
     .executeTakeFirstOrThrow();

@@ -218,14 +218,17 @@ test('GET /v1/users?query in created_at order → matches sorted on their docume
   // read and sorted where they are found.
   const sorted = { ...DEFAULT_TUNING, searchCap: 1_000 };
   for (const sign of ['', '-']) {
-    const byId = [...made].sort();
-    if (sign === '-') byId.reverse();
+    const order = toUserOrder(`${sign}created_at`);
+    // The reference: the same users in one page, ordered by the page's own sort (ids compared by the
+    // database's collation, not JavaScript's).
+    const reference = (await listUsers(ctx.deps.db, toUserFilters({ user_id: made }), order, 100, 0)).map((u) => u.id);
+    assert.deepEqual([...reference].sort(), [...made].sort());
     // One user a page: each page keeps only the first offset + 1 matches, so a cut through the tie shows.
     const paged: string[] = [];
     for (let offset = 0; offset < made.length; offset++) {
-      const page = await listUsers(ctx.deps.db, toUserFilters({ query: t1 }), toUserOrder(`${sign}created_at`), 1, offset, sorted);
+      const page = await listUsers(ctx.deps.db, toUserFilters({ query: t1 }), order, 1, offset, sorted);
       paged.push(...page.map((u) => u.id));
     }
-    assert.deepEqual(paged, byId, `${sign}created_at`);
+    assert.deepEqual(paged, reference, `${sign}created_at`);
   }
 });
