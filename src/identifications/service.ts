@@ -19,6 +19,7 @@ import {
   findIdentificationByValue as findIdentificationRowByValue,
   findIdentificationsByUserId,
   insertIdentifications,
+  insertIdentificationsFrom,
   lockUserForIdentifications,
   type NewIdentification,
   updateIdentificationById,
@@ -91,6 +92,20 @@ export async function withUniqueIdentifiers<T>(write: () => Promise<T>): Promise
 export async function addImportedIdentifications(db: Executor, kind: IdentificationKind, rows: NewIdentification[]): Promise<void> {
   await insertIdentifications(db, kind, rows);
   await refreshUserSearch({ db }, rows.map((r) => r.user_id));
+}
+
+/**
+ * New users' identifications of one kind, in the caller's transaction, after their users rows: POST
+ * /v1/users and an import's batches (users/bulk/new-users.ts), or a load-first import's staging copy of the
+ * table (`into`). The caller sets the primaries and writes the users' search documents.
+ */
+export async function insertNewUserIdentifications(db: Executor, kind: IdentificationKind, rows: NewIdentification[], into?: string): Promise<void> {
+  await insertIdentifications(db, kind, rows, into);
+}
+
+/** A load-first import's last step: its staged identifications of this kind (the staging copy `from`) into the table. */
+export async function moveStagedIdentifications(db: Executor, kind: IdentificationKind, from: string): Promise<void> {
+  await insertIdentificationsFrom(db, kind, from);
 }
 
 export function identificationNotFound(): ClerkError {

@@ -1,29 +1,22 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
-import type { UserRow } from '../db/schema.js';
+import { toJson } from '../db/json.js';
+import type { EmailAddressRow, PhoneNumberRow, UserRow } from '../db/schema.js';
 import { identificationKinds, type IdentificationKind } from './kinds.js';
 
-/** A row of email_addresses, phone_numbers or web3_wallets, with its value under `value`. */
-export interface IdentificationRow {
-  id: string;
-  user_id: string;
-  value: string;
-  verified: boolean;
-  created_at: number;
-  updated_at: number;
-  reserved_for_second_factor?: boolean;
-  default_second_factor?: boolean;
-}
+/** The second-factor flags only phone numbers have. */
+type PhoneFlags = Partial<Pick<PhoneNumberRow, 'reserved_for_second_factor' | 'default_second_factor'>>;
 
-export interface NewIdentification {
-  id: string;
-  user_id: string;
-  value: string;
-  verified: boolean;
-  created_at: number;
-  reserved_for_second_factor?: boolean;
-  default_second_factor?: boolean;
-}
+/**
+ * A row of email_addresses, phone_numbers or web3_wallets (their shared columns, db/schema.ts), with its
+ * value under `value`.
+ */
+export type IdentificationRow = Omit<EmailAddressRow, 'email_address'> & { value: string } & PhoneFlags;
+
+/** A new row; updated_at defaults to created_at (only an import brings another). */
+export type NewIdentification = Pick<IdentificationRow, 'id' | 'user_id' | 'value' | 'verified' | 'created_at'> &
+  Partial<Pick<IdentificationRow, 'updated_at'>> &
+  PhoneFlags;
 
 // The three tables share a shape; queries are written once over the kind's table and column names,
 // which come from the fixed table in kinds.ts, never from input.
@@ -32,19 +25,27 @@ function names(kind: IdentificationKind) {
   return { table: sql.table(k.table), column: sql.ref(k.column) };
 }
 
-export async function insertIdentifications(db: Executor, kind: IdentificationKind, rows: NewIdentification[]) {
+/**
+ * Inserts identifications of one kind in one statement, however many: the rows travel as one JSON document
+ * (as they are: an import's batch is thousands) expanded by json_to_recordset. `into` is the kind's table
+ * or a load-first import's staging copy of it (users/bulk/staging-store.ts: the same columns, no constraints).
+ */
+export async function insertIdentifications(db: Executor, kind: IdentificationKind, rows: NewIdentification[], into?: string) {
   if (rows.length === 0) return;
   const { table, column } = names(kind);
-  const extra = kind === 'phone_number';
-  const values = rows.map((r) =>
-    extra
-      ? sql`(${r.id}, ${r.user_id}, ${r.value}, ${r.verified}, ${r.created_at}, ${r.created_at}, ${r.reserved_for_second_factor ?? false}, ${r.default_second_factor ?? false})`
-      : sql`(${r.id}, ${r.user_id}, ${r.value}, ${r.verified}, ${r.created_at}, ${r.created_at})`,
-  );
-  const columns = extra
-    ? sql`(id, user_id, ${column}, verified, created_at, updated_at, reserved_for_second_factor, default_second_factor)`
-    : sql`(id, user_id, ${column}, verified, created_at, updated_at)`;
-  await sql`insert into ${table} ${columns} values ${sql.join(values)}`.execute(db);
+  const phone = kind === 'phone_number';
+  await sql`
+    insert into ${into === undefined ? table : sql.table(into)}
+      (id, user_id, ${column}, verified, created_at, updated_at${phone ? sql`, reserved_for_second_factor, default_second_factor` : sql``})
+    select r.id, r.user_id, r.value, r.verified, r.created_at, coalesce(r.updated_at, r.created_at)${
+      phone ? sql`, coalesce(r.reserved_for_second_factor, false), coalesce(r.default_second_factor, false)` : sql``}
+    from json_to_recordset(${toJson(rows)}::json) as r(id text, user_id text, value text, verified boolean, created_at bigint,
+      updated_at bigint, reserved_for_second_factor boolean, default_second_factor boolean)`.execute(db);
+}
+
+/** A load-first import's last step: every row of the staging copy `from` into the kind's table (same column order). */
+export async function insertIdentificationsFrom(db: Executor, kind: IdentificationKind, from: string): Promise<void> {
+  await sql`insert into ${names(kind).table} select * from ${sql.table(from)}`.execute(db);
 }
 
 export async function findIdentificationById(

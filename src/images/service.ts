@@ -5,7 +5,20 @@ import { ClerkError } from '../http/clerk-error.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { normalizeImage, type NormalizedImage } from './normalize.js';
-import { deleteImagesOf, deleteOlderImages, findImageById, findImageMetaById, findImagesByIds, insertImage, type ImageOwner } from './store.js';
+import {
+  deleteImagesOf,
+  deleteOlderImages,
+  findImageById,
+  findImageMetaById,
+  findImagesByIds,
+  insertImage,
+  insertImagesFrom,
+  insertImportedImages,
+  type ImageOwner,
+  type ImportedImageRow,
+} from './store.js';
+
+export type { ImportedImageRow } from './store.js';
 
 // Profile images and logos: normalised once at upload (outside any transaction: it is the slow part), then
 // stored by the owner's feature inside its own transaction, which also points the user or organization at it.
@@ -73,4 +86,14 @@ export async function getImage(deps: { db: Executor }, id: string): Promise<Imag
 /** Several images by id, bytes included (export). */
 export async function getImages(deps: { db: Executor }, ids: string[]): Promise<ImageRow[]> {
   return findImagesByIds(deps.db, ids);
+}
+
+/** An import's profile images, in the caller's transaction after their users (users/bulk/new-users.ts); `into`: a staging copy of images. */
+export async function addImportedImages(db: Executor, rows: ImportedImageRow[], into?: string): Promise<void> {
+  await insertImportedImages(db, rows, into);
+}
+
+/** A load-first import's last step: its staged images (the staging copy `from`) into images. */
+export async function moveStagedImages(db: Executor, from: string): Promise<void> {
+  await insertImagesFrom(db, from);
 }

@@ -1,5 +1,6 @@
 import { sql, type Insertable } from 'kysely';
 import type { Executor } from '../db/database.js';
+import { toJson } from '../db/json.js';
 import type { ImageRow, ImagesTable } from '../db/schema.js';
 
 // The images table (migration 0024): normalised bytes, owned by one user or one organization.
@@ -8,6 +9,26 @@ export type ImageMeta = Omit<ImageRow, 'data'>;
 
 export async function insertImage(db: Executor, row: Insertable<ImagesTable>): Promise<void> {
   await db.insertInto('images').values(row).execute();
+}
+
+/** An image of an import's user: its bytes as bytea input text (`\x` and hex), so a batch travels as JSON. */
+export type ImportedImageRow = Omit<ImageRow, 'organization_id' | 'data'> & { user_id: string; data: string };
+
+/**
+ * An import's profile images in one statement, however many (rows expanded by json_populate_recordset). `into`
+ * is `images` or a load-first import's staging copy of it (users/bulk/staging-store.ts).
+ */
+export async function insertImportedImages(db: Executor, rows: ImportedImageRow[], into = 'images'): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    insert into ${sql.table(into)} (id, user_id, content_type, width, height, byte_size, sha256, data, created_at)
+    select r.id, r.user_id, r.content_type, r.width, r.height, r.byte_size, r.sha256, r.data, r.created_at
+    from json_populate_recordset(null::images, ${toJson(rows)}::json) as r`.execute(db);
+}
+
+/** A load-first import's last step: every row of the staging copy `from` into images (same column order). */
+export async function insertImagesFrom(db: Executor, from: string): Promise<void> {
+  await sql`insert into images select * from ${sql.table(from)}`.execute(db);
 }
 
 /** bytea comes back as a Buffer from node-postgres and as a Uint8Array from PGlite: always a Buffer. */

@@ -23,7 +23,8 @@ import type { PasswordPolicy } from '../passwords/policy.js';
 import { compileBodyValidator } from '../http/validator.js';
 import { validationError } from '../http/validation.js';
 import { checkUnsafe } from '../http/input-guards.js';
-import { insertNewUsers, type NewUserRecords } from './bulk/store.js';
+import { insertNewUsers } from './bulk/new-users.js';
+import type { NewUserRecords } from './bulk/store.js';
 import { CreateUserBody, type CreateUserInput, type MetadataInput, type UpdateUserInput } from './schemas.js';
 import { recordUserDeleted, recordUserEvents, type UserEventDeps } from './events.js';
 import {

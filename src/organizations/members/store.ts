@@ -1,7 +1,7 @@
 import { sql, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { countRows } from '../../db/row-counts.js';
-import type { Database, OrganizationMembershipRow, OrganizationMembershipsTable } from '../../db/schema.js';
+import type { Database, OrganizationMembershipRow, OrganizationMembershipsTable, UserRow } from '../../db/schema.js';
 
 // The organization_memberships table (migration 0022), and the public data of the users a membership
 // shows (read only: the users feature writes those tables).
@@ -85,16 +85,11 @@ export async function touchMembership(db: Executor, organizationId: string, user
 }
 
 /** What `public_user_data` shows of a member (users, their primary identifiers). */
-export interface MemberUserRow {
-  id: string;
-  first_name: string | null;
-  last_name: string | null;
-  username: string | null;
-  profile_image_id: string | null;
+export type MemberUserRow = Pick<UserRow, 'id' | 'first_name' | 'last_name' | 'username' | 'profile_image_id'> & {
   email_address: string | null;
   phone_number: string | null;
   web3_wallet: string | null;
-}
+};
 
 export async function findMemberUsers(db: Executor, userIds: string[]): Promise<MemberUserRow[]> {
   if (userIds.length === 0) return [];

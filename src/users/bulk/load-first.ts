@@ -11,7 +11,6 @@ import {
   dropIndexes,
   dropStaging,
   foreignKeysOf,
-  moveStagedRows,
   recordStagedRows,
   secondaryIndexes,
   stagedIdentifiers,
@@ -21,7 +20,8 @@ import {
   stagingFor,
   type Staging,
 } from './staging-store.js';
-import { countUsersUpTo, insertUserRows, tuneBulkTransaction, USER_TABLES } from './store.js';
+import { moveNewUsers, writeNewUsers } from './new-users.js';
+import { countUsersUpTo, tuneBulkTransaction, USER_TABLES } from './store.js';
 import type { IdentifierKind } from './store.js';
 
 // Load first, index after: a large import into an empty or small database (`gatehouse import --load`).
@@ -107,7 +107,7 @@ export async function stageImportBatch(deps: Pick<BulkDeps, 'db'>, run: LoadFirs
   }
   if (staged.length > 0) {
     await inTransaction(deps.db, async (db) => {
-      await insertUserRows(db, staged.map((i) => rows[i]!.prepared), run.staging.tables);
+      await writeNewUsers(db, staged.map((i) => rows[i]!.prepared), run.staging.tables);
       await recordStagedRows(db, run.staging, staged.map((i) => ({ seq: seqs[i]!, userId: rows[i]!.prepared.user.id })));
     });
   }
@@ -142,7 +142,7 @@ async function moveIntoPlace(deps: BulkDeps, run: LoadFirstRun): Promise<number>
     const keys = await foreignKeysOf(db, tables);
     await dropIndexes(db, indexes);
     await dropForeignKeys(db, keys);
-    await moveStagedRows(db, run.staging);
+    await moveNewUsers(db, run.staging);
     // From the staging tables, which hold exactly the new users' rows: no index needed to gather them.
     await insertSearchDocumentsFrom(db, run.staging.tables);
     await createIndexes(db, indexes);

@@ -7,12 +7,12 @@ import type { PasswordPolicy } from '../../passwords/policy.js';
 import {
   analyzeImportedTables,
   findIdentifierOwners,
-  insertNewUsers,
   preferUniqueIndexes,
   tuneBulkTransaction,
   type IdentifierKind,
   type IdentifierLookup,
 } from './store.js';
+import { insertNewUsers } from './new-users.js';
 import { applyToExisting, wouldFill, type ExistingMatch, type ExistingMode } from './existing.js';
 import type { ImportRow } from './import-row.js';
 import { recordUserEvents, type UserEventDeps } from '../events.js';

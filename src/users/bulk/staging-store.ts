@@ -5,7 +5,7 @@ import { USER_TABLES, type UserTables } from './store.js';
 // The staging tables of a load-first import (load-first.ts): per run, one copy of each table a new user
 // is written to, without indexes or constraints, plus the list of the source rows already staged (so an
 // interrupted run resumes). Nothing but the import reads them; the last step moves their rows into the
-// real tables in one statement and drops them. This file owns them; users/bulk/store.ts owns the targets.
+// real tables (each by its owner: new-users.ts) and drops them. This file owns them.
 
 export interface Staging {
   tables: UserTables;
@@ -82,20 +82,6 @@ export async function stagedIdentifiers(db: Executor, staging: Staging): Promise
     union all select 'identification_id', id from ${sql.table(t.phone_numbers)}
     union all select 'identification_id', id from ${sql.table(t.web3_wallets)}`.execute(db);
   return result.rows;
-}
-
-/**
- * Moves every staged row into the real tables in one statement: as in insertUserRows, the foreign keys
- * (users ↔ images) are checked at its end, once all are in.
- */
-export async function moveStagedRows(db: Executor, staging: Staging): Promise<void> {
-  const t = staging.tables;
-  const move = (kind: keyof UserTables) => sql`insert into ${sql.table(USER_TABLES[kind])} select * from ${sql.table(t[kind])}`;
-  await sql`
-    with u as (${move('users')} returning 1), e as (${move('email_addresses')} returning 1),
-         p as (${move('phone_numbers')} returning 1), w as (${move('web3_wallets')} returning 1), i as (${move('images')} returning 1)
-    select (select count(*) from u) as users, (select count(*) from e) as emails, (select count(*) from p) as phones,
-           (select count(*) from w) as wallets, (select count(*) from i) as images`.execute(db);
 }
 
 export interface IndexDefinition {

@@ -1,85 +1,48 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import type { JsonObject, UserRow } from '../../db/schema.js';
+import { toJson } from '../../db/json.js';
+import type { EmailAddressRow, ImageRow, PhoneNumberRow, UserRow } from '../../db/schema.js';
 import { refreshSearchDocuments } from '../search/store.js';
 import { SEARCHED_COLUMNS, selectFullUsers, type FullUserRow } from '../store.js';
 
-// Set-based writes and reads for many users at once: the bulk import (and POST /v1/users, which is a
-// batch of one). Rows travel as one JSON document per table and are expanded by json_populate_recordset,
-// so a batch of thousands of users is one statement, whatever its size.
+// Set-based writes and reads of users rows, many at once: the bulk import (and POST /v1/users, which is a
+// batch of one). A new user's identifications and image are written by their owners (new-users.ts).
 
-/** A users row as the bulk insert takes it: metadata as objects, every column it sets spelled out. */
-export interface NewUserRecord {
-  id: string;
-  external_id: string | null;
-  username: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  password_digest: string | null;
-  password_hasher: string | null;
-  totp_secret: string | null;
-  backup_codes: string[] | null;
-  public_metadata: JsonObject;
-  private_metadata: JsonObject;
-  unsafe_metadata: JsonObject;
-  primary_email_address_id: string | null;
-  primary_phone_number_id: string | null;
-  primary_web3_wallet_id: string | null;
-  /**
-   * Sort keys of the primaries (migration 0005). Users are inserted before their identifications, so the
-   * insert trigger could not look them up: the loader sets them (lower(email), phone, lower(wallet)).
-   */
-  primary_email_address_sort: string | null;
-  primary_phone_number_sort: string | null;
-  primary_web3_wallet_sort: string | null;
-  /** null = the column default (true). */
-  delete_self_enabled: boolean | null;
-  create_organization_enabled: boolean | null;
-  create_organizations_limit: number | null;
-  legal_accepted_at: number | null;
-  mfa_enabled_at: number | null;
-  created_at: number;
-  updated_at: number;
-  /**
-   * State only an import can set (the `gatehouse` key of an exported line, users/bulk/gatehouse-extension.ts).
-   * Left out (undefined, so absent from the batch's JSON) means the column default: a new user's state.
-   */
-  banned?: boolean;
-  locked_at?: number | null;
-  lockout_expires_at?: number | null;
-  failed_verification_attempts?: number;
-  last_sign_in_at?: number | null;
-  last_active_at?: number | null;
-  mfa_disabled_at?: number | null;
-  totp_last_used_step?: number | null;
-  /** The imported profile image (NewUserRecords.profile_image). */
-  profile_image_id?: string | null;
-}
+/**
+ * State only an import can set (the `gatehouse` key of an exported line, users/bulk/gatehouse-extension.ts).
+ * Left out (undefined, so absent from the batch's JSON) means the column default: a new user's state.
+ */
+type ImportOnlyColumns =
+  | 'banned' | 'locked_at' | 'lockout_expires_at' | 'failed_verification_attempts' | 'last_sign_in_at' | 'last_active_at'
+  | 'mfa_disabled_at' | 'totp_last_used_step' | 'profile_image_id';
 
-/** An email address, phone number or web3 wallet of a new user: verified (strategy admin) unless an import says otherwise. */
-export interface NewIdentificationRecord {
-  id: string;
-  value: string;
-  created_at: number;
-  /** Only an import sets these (users/bulk/gatehouse-extension.ts). Defaults: verified, updated_at = created_at, no second factor. */
-  verified?: boolean;
-  updated_at?: number;
-  reserved_for_second_factor?: boolean;
-  default_second_factor?: boolean;
-}
+/** null = the column default (true). */
+type DefaultedFlags = 'delete_self_enabled' | 'create_organization_enabled';
 
-/** An imported profile image, normalised: an images row (migration 0024) with its bytes as hex. */
-export interface NewImageRecord {
-  id: string;
-  content_type: string;
-  width: number;
-  height: number;
-  byte_size: number;
-  sha256: string;
+/**
+ * A users row as the bulk insert takes it (db/schema.ts's row, metadata as objects). The sort keys of the
+ * primaries (migration 0005) are set by the caller: users are inserted before their identifications, so
+ * the insert trigger could not look them up (lower(email), phone, lower(wallet)). The pending TOTP secret
+ * of a Frontend API enrolment is never part of a new user.
+ */
+export type NewUserRecord = Omit<UserRow, ImportOnlyColumns | DefaultedFlags | 'totp_pending_secret'> &
+  { [C in DefaultedFlags]: UserRow[C] | null } &
+  Partial<Pick<UserRow, ImportOnlyColumns>>;
+
+/**
+ * An email address, phone number or web3 wallet of a new user (the columns the three tables share, db/schema.ts,
+ * the value under `value`). Only an import sets the optional ones (users/bulk/gatehouse-extension.ts);
+ * defaults: verified (strategy admin), updated_at = created_at, no second factor.
+ */
+export type NewIdentificationRecord = Pick<EmailAddressRow, 'id' | 'created_at'> & { value: string } &
+  Partial<Pick<EmailAddressRow, 'verified' | 'updated_at'>> &
+  Partial<Pick<PhoneNumberRow, 'reserved_for_second_factor' | 'default_second_factor'>>;
+
+/** An imported profile image, normalised: an images row (migration 0024) with its bytes as bytea input text. */
+export type NewImageRecord = Omit<ImageRow, 'user_id' | 'organization_id' | 'data'> & {
   /** bytea input: `\x` and hex. */
   data: string;
-  created_at: number;
-}
+};
 
 export interface NewUserRecords {
   user: NewUserRecord;
@@ -88,51 +51,6 @@ export interface NewUserRecords {
   web3_wallets: NewIdentificationRecord[];
   /** Only an import sets it (an exported profile image). */
   profile_image?: NewImageRecord;
-}
-
-/**
- * JSON.stringify, with lone UTF-16 surrogates (which it writes as `\udXXX` escapes, and PostgreSQL's JSON
- * refuses) turned into U+FFFD: what node-postgres does to such a string passed as a parameter, so a bulk
- * insert stores what a one-row insert stores. Paired surrogates are written as characters, not escapes.
- */
-function toJson(value: unknown): string {
-  const json = JSON.stringify(value);
-  return json.includes('\\ud') || json.includes('\\uD')
-    ? json.replace(/(?<=(?:^|[^\\])(?:\\\\)*)\\u[dD][89a-fA-F][0-9a-fA-F]{2}/g, '\\ufffd')
-    : json;
-}
-
-function identificationJson(users: NewUserRecords[], kind: 'email_addresses' | 'phone_numbers' | 'web3_wallets', column: string) {
-  const rows: Record<string, unknown>[] = [];
-  for (const u of users) {
-    for (const r of u[kind]) {
-      // The optional fields stay out of the JSON when undefined; the insert's coalesce() gives their defaults.
-      rows.push({
-        id: r.id,
-        user_id: u.user.id,
-        [column]: r.value,
-        created_at: r.created_at,
-        verified: r.verified,
-        updated_at: r.updated_at,
-        reserved_for_second_factor: r.reserved_for_second_factor,
-        default_second_factor: r.default_second_factor,
-      });
-    }
-  }
-  return toJson(rows);
-}
-
-/**
- * Inserts users and their identifications in one statement. The scalar subqueries in the select list run
- * in order (users, emails, phones, wallets), so when several unique indexes would be violated the first
- * one reported is the same as with one insert after the other; the foreign keys are checked at the end of
- * the statement, once the users exist. A second statement then writes their search documents (it has to
- * see the identifications): callers run both in one transaction.
- */
-export async function insertNewUsers(db: Executor, users: NewUserRecords[]): Promise<void> {
-  if (users.length === 0) return;
-  await insertUserRows(db, users, USER_TABLES);
-  await refreshSearchDocuments(db, users.map((u) => u.user.id));
 }
 
 /** The tables a new user's rows go to: the real ones, or an import's staging copies of them (staging-store.ts). */
@@ -148,60 +66,38 @@ export const USER_TABLES: Readonly<UserTables> = Object.freeze({
 });
 
 /**
- * insertNewUsers without the search documents, into `into`: the statement both the batch and the staging
- * write use. The names are ours (USER_TABLES, staging-store.ts#stagingFor), written as they are, so the
- * statement reads `insert into users (…)` as before (operators and test/import/db-restart.test.ts find it
- * in pg_stat_activity by that text).
+ * Inserts users rows in one statement, however many: they travel as one JSON document expanded by
+ * json_populate_recordset. `into` is `users` or a load-first import's staging copy (staging-store.ts). The
+ * name is ours, written as it is, so the statement reads `insert into users (…)` (operators and
+ * test/import/db-restart.test.ts find it in pg_stat_activity by that text).
  */
-export async function insertUserRows(db: Executor, users: NewUserRecords[], into: UserTables): Promise<void> {
+export async function insertUserRows(db: Executor, users: NewUserRecord[], into: string = USER_TABLES.users): Promise<void> {
   if (users.length === 0) return;
-  const userJson = toJson(users.map((u) => u.user));
   await sql`
-    with u as (
-      insert into ${sql.raw(into.users)} (
-        id, external_id, username, first_name, last_name, password_digest, password_hasher, totp_secret,
-        backup_codes, public_metadata, private_metadata, unsafe_metadata,
-        primary_email_address_id, primary_phone_number_id, primary_web3_wallet_id,
-        primary_email_address_sort, primary_phone_number_sort, primary_web3_wallet_sort,
-        delete_self_enabled, create_organization_enabled, create_organizations_limit,
-        legal_accepted_at, mfa_enabled_at, created_at, updated_at,
-        banned, locked_at, lockout_expires_at, failed_verification_attempts,
-        last_sign_in_at, last_active_at, mfa_disabled_at, totp_last_used_step, profile_image_id)
-      select
-        r.id, r.external_id, r.username, r.first_name, r.last_name, r.password_digest, r.password_hasher, r.totp_secret,
-        r.backup_codes, r.public_metadata, r.private_metadata, r.unsafe_metadata,
-        r.primary_email_address_id, r.primary_phone_number_id, r.primary_web3_wallet_id,
-        r.primary_email_address_sort, r.primary_phone_number_sort, r.primary_web3_wallet_sort,
-        coalesce(r.delete_self_enabled, true), coalesce(r.create_organization_enabled, true), r.create_organizations_limit,
-        r.legal_accepted_at, r.mfa_enabled_at, r.created_at, r.updated_at,
-        coalesce(r.banned, false), r.locked_at, r.lockout_expires_at, coalesce(r.failed_verification_attempts, 0),
-        r.last_sign_in_at, r.last_active_at, r.mfa_disabled_at, r.totp_last_used_step, r.profile_image_id
-      from json_populate_recordset(null::users, ${userJson}::json) as r
-      returning 1
-    ), e as (
-      insert into ${sql.raw(into.email_addresses)} (id, user_id, email_address, verified, created_at, updated_at)
-      select r.id, r.user_id, r.email_address, coalesce(r.verified, true), r.created_at, coalesce(r.updated_at, r.created_at)
-      from json_populate_recordset(null::email_addresses, ${identificationJson(users, 'email_addresses', 'email_address')}::json) as r
-      returning 1
-    ), p as (
-      insert into ${sql.raw(into.phone_numbers)} (id, user_id, phone_number, verified, created_at, updated_at, reserved_for_second_factor, default_second_factor)
-      select r.id, r.user_id, r.phone_number, coalesce(r.verified, true), r.created_at, coalesce(r.updated_at, r.created_at),
-             coalesce(r.reserved_for_second_factor, false), coalesce(r.default_second_factor, false)
-      from json_populate_recordset(null::phone_numbers, ${identificationJson(users, 'phone_numbers', 'phone_number')}::json) as r
-      returning 1
-    ), w as (
-      insert into ${sql.raw(into.web3_wallets)} (id, user_id, web3_wallet, verified, created_at, updated_at)
-      select r.id, r.user_id, r.web3_wallet, coalesce(r.verified, true), r.created_at, coalesce(r.updated_at, r.created_at)
-      from json_populate_recordset(null::web3_wallets, ${identificationJson(users, 'web3_wallets', 'web3_wallet')}::json) as r
-      returning 1
-    ), i as (
-      insert into ${sql.raw(into.images)} (id, user_id, content_type, width, height, byte_size, sha256, data, created_at)
-      select r.id, r.user_id, r.content_type, r.width, r.height, r.byte_size, r.sha256, r.data, r.created_at
-      from json_populate_recordset(null::images, ${toJson(users.flatMap((u) => (u.profile_image ? [{ ...u.profile_image, user_id: u.user.id }] : [])))}::json) as r
-      returning 1
-    )
-    select (select count(*) from u) as users, (select count(*) from e) as emails,
-           (select count(*) from p) as phones, (select count(*) from w) as wallets, (select count(*) from i) as images`.execute(db);
+    insert into ${sql.raw(into)} (
+      id, external_id, username, first_name, last_name, password_digest, password_hasher, totp_secret,
+      backup_codes, public_metadata, private_metadata, unsafe_metadata,
+      primary_email_address_id, primary_phone_number_id, primary_web3_wallet_id,
+      primary_email_address_sort, primary_phone_number_sort, primary_web3_wallet_sort,
+      delete_self_enabled, create_organization_enabled, create_organizations_limit,
+      legal_accepted_at, mfa_enabled_at, created_at, updated_at,
+      banned, locked_at, lockout_expires_at, failed_verification_attempts,
+      last_sign_in_at, last_active_at, mfa_disabled_at, totp_last_used_step, profile_image_id)
+    select
+      r.id, r.external_id, r.username, r.first_name, r.last_name, r.password_digest, r.password_hasher, r.totp_secret,
+      r.backup_codes, r.public_metadata, r.private_metadata, r.unsafe_metadata,
+      r.primary_email_address_id, r.primary_phone_number_id, r.primary_web3_wallet_id,
+      r.primary_email_address_sort, r.primary_phone_number_sort, r.primary_web3_wallet_sort,
+      coalesce(r.delete_self_enabled, true), coalesce(r.create_organization_enabled, true), r.create_organizations_limit,
+      r.legal_accepted_at, r.mfa_enabled_at, r.created_at, r.updated_at,
+      coalesce(r.banned, false), r.locked_at, r.lockout_expires_at, coalesce(r.failed_verification_attempts, 0),
+      r.last_sign_in_at, r.last_active_at, r.mfa_disabled_at, r.totp_last_used_step, r.profile_image_id
+    from json_populate_recordset(null::users, ${toJson(users)}::json) as r`.execute(db);
+}
+
+/** A load-first import's last step: every row of its staging copy `from` into users (same column order). */
+export async function insertUsersFrom(db: Executor, from: string): Promise<void> {
+  await sql`insert into users select * from ${sql.table(from)}`.execute(db);
 }
 
 /**

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { buildTestApp } from '../helper.js';
-import { importFile, tempDir, writeLines } from './support.js';
+import { buildTestApp } from '../../helper.js';
+import { importFile, tempDir, writeLines } from '../../import/support.js';
 
 // An import ends by analyzing the tables it wrote (issue 14): the planner sizes searches from their
 // statistics, and after a bulk load they would be missing until autovacuum came by. 40 users stay under

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { buildTestApp, call, engine, type TestApp } from '../helper.js';
-import { allUsers, importFile, readRejects, tempDir, writeLines } from './support.js';
+import { buildTestApp, call, engine, type TestApp } from '../../helper.js';
+import { allUsers, importFile, readRejects, tempDir, writeLines } from '../../import/support.js';
 
 // `gatehouse import --load first` (issue 14): staged without indexes, moved in one transaction, indexes
 // re-created after. The same file gives the same users, identifications, search documents, events,

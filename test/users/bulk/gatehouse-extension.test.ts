@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { newId } from '../../src/lib/ids.js';
-import { buildTestApp, call, engine } from '../helper.js';
-import { importFile, readRejects, tempDir, userByExternalId, writeLines } from './support.js';
+import { newId } from '../../../src/lib/ids.js';
+import { buildTestApp, call, engine } from '../../helper.js';
+import { importFile, readRejects, tempDir, userByExternalId, writeLines } from '../../import/support.js';
 
 // The `gatehouse` key of an import line (what `gatehouse export` writes beyond POST /v1/users: ids,
 // states, timestamps; src/users/gatehouse-extension.ts): checked with its own schema and rules, each error
