@@ -120,7 +120,7 @@ test(`gatehouse import --load first (${engine})`, async (t) => {
     assert.deepEqual(got, expected);
     assert.ok(expected.counts.inserted > 600 && expected.counts.updated > 10 && expected.counts.rejected > 20, JSON.stringify(expected.counts));
     assert.deepEqual(await indexes(ctx), indexesBefore, 'every index is back, as it was defined');
-    const staging = await sql<{ n: string | number }>`select count(*) as n from pg_tables where tablename like 'import_stage_%'`.execute(ctx.deps.db);
+    const staging = await sql<{ n: string | number }>`select count(*) as n from pg_tables where schemaname = current_schema() and tablename like 'import_stage_%'`.execute(ctx.deps.db);
     assert.equal(Number(staging.rows[0]!.n), 0, 'the staging tables are gone');
   });
 
