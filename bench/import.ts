@@ -32,6 +32,7 @@ import { createDeps } from '../src/deps.js';
 import { createProgressReporter } from '../src/import/progress.js';
 import { runImport } from '../src/import/run.js';
 import { seedUsers } from './seed.js';
+import { postgresSettings } from './users-common.js';
 import { BULK_SETTINGS } from '../src/users/bulk/store.js';
 import { SORT_MEMORY } from '../src/users/bulk/staging-store.js';
 
@@ -472,7 +473,7 @@ async function main() {
     const result = {
       date: new Date().toISOString(),
       machine: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), node: process.version, loadavg_before: loadBefore.map((l) => round(l, 2)), loadavg_after: os.loadavg().map((l) => round(l, 2)) },
-      postgres: (await admin.query('show server_version')).rows[0].server_version,
+      postgres: await postgresSettings(admin),
       file: path.basename(args.file!),
       users: imported?.users ?? copy?.users,
       existing_users: existing,

@@ -187,6 +187,19 @@ export function machine() {
   return { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverage: loadavg().map((l) => round(l, 2)) };
 }
 
+/**
+ * The server settings that move these figures: with a table bigger than shared_buffers, a scan that visits
+ * all of it reads every page from the kernel's cache again (bench/README.md, search at 1M).
+ */
+export async function postgresSettings(client: pg.Client): Promise<Record<string, string>> {
+  const names = ['server_version', 'shared_buffers', 'work_mem', 'maintenance_work_mem', 'effective_cache_size', 'autovacuum'];
+  const { rows } = await client.query<{ name: string; setting: string }>(
+    `select name, current_setting(name) as setting from unnest($1::text[]) as name`,
+    [names],
+  );
+  return Object.fromEntries(rows.map((r) => [r.name, r.setting]));
+}
+
 export function writeResult(name: string, result: Record<string, unknown>): void {
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(`bench/results/${name}.json`, JSON.stringify({ benchmark: name, at: new Date().toISOString(), machine: machine(), ...result }, null, 2) + '\n');

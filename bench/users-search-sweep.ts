@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { createClerkClient } from '@clerk/backend';
 import type pg from 'pg';
 import { load1m } from './load-1m.js';
-import { BENCH_URL, SECRET_KEY, buildForBench, percentile, randomTerms, round, startServer, withClient, writeResult } from './users-common.js';
+import { BENCH_URL, SECRET_KEY, buildForBench, percentile, postgresSettings, randomTerms, round, startServer, withClient, writeResult } from './users-common.js';
 
 const SIZES: Record<string, number> = { '10k': 10_000, '200k': 200_000, '1m': 1_000_000 };
 const TIERS = [
@@ -193,8 +193,10 @@ async function main() {
       );
     }
   }
+  const postgres = await withClient(postgresSettings);
   console.log(`load before: ${loadBefore}\nload after:  ${loadAfter}`);
-  writeResult('users-search-sweep', { reps: Number(values.reps), uptimeSeconds: Math.round(uptime()), loadBefore, loadAfter, runs });
+  console.log(`PostgreSQL ${Object.entries(postgres).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  writeResult('users-search-sweep', { reps: Number(values.reps), uptimeSeconds: Math.round(uptime()), loadBefore, loadAfter, postgres, runs });
 }
 
 main().catch((error: unknown) => {

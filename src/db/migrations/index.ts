@@ -22,6 +22,7 @@ import * as m0028 from './0028_user_search_matches.js';
 import * as m0029 from './0029_user_search_compose.js';
 import * as m0030 from './0030_user_search_ids_array.js';
 import * as m0031 from './0031_user_search_created_at.js';
+import * as m0032 from './0032_user_search_first.js';
 
 /**
  * Forward-only migrations, in order. A migration that has shipped is never edited: add a new file
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '0029_user_search_compose': m0029,
   '0030_user_search_ids_array': m0030,
   '0031_user_search_created_at': m0031,
+  '0032_user_search_first': m0032,
 };

@@ -56,6 +56,8 @@ export interface ListTuning {
   walkRows: (limit: number, offset: number) => number;
   /** Up to how many matches of `query` are read and sorted; default √((offset + limit) × users), see readQuery. */
   searchCap?: number;
+  /** How many users the short walk tried first for a page of `query` reads (0: none); default see readQuery. */
+  quickWalk?: number;
 }
 
 export const DEFAULT_TUNING: ListTuning = {
@@ -153,6 +155,8 @@ function riskyRanges(f: UserFilters, field: UserOrderField): UserFilters | undef
 
 /** At most this many ids travel back and into the page's statement (640 KB of them). */
 const MAX_READ_MATCHES = 20_000;
+/** The short walk reads this many users per user of the page: enough for a term in about one user of 5. */
+const QUICK_WALK_PER_ROW = 10;
 
 /**
  * How a page reads `query`, from the term's matches rather than the planner's estimate of them (migration
@@ -167,19 +171,38 @@ const MAX_READ_MATCHES = 20_000;
  * In created_at order with no other filter (the default list, and the SDK's), the matches come back
  * sorted by the created_at their documents carry (migration 0031) and only the first `walk` of them are
  * kept: the page then reads those users' rows, not every match's.
+ *
+ * There, a short walk comes first, in the same statement: the first 10 × walk users of the order, each
+ * probed, hold the page of a term in about a fifth of the users or more (one in ten: half the time), and
+ * spare it the index scan, whose bitmap holds every match before the first is read. A rarer term pays
+ * those probes and then reads its matches as before. Measured at 1M users, a first page (100 probes) of a
+ * term in 18 % of them: 20.7 → 2.3 ms; of rarer terms: +0.2 to +0.8 ms. The walk is tried while it costs
+ * at most a quarter of the cap, i.e. for the first pages of large tables.
  */
 async function readQuery(db: Executor, f: UserFilters, term: string, walk: number, order: UserOrder, tuning: ListTuning): Promise<UserFilters> {
   const sortedHere = order.field === 'created_at' && queryAlone(f) !== undefined;
   const newestFirst = sortedHere ? order.direction === 'desc' : null;
   // Past the cap the ids read stay in the database (null): a common term would send thousands for nothing.
-  // `offset 0` keeps the lateral subquery a subquery: flattened, its call was copied into both arms of the
-  // case and the index scanned twice (a page of a one-user term at 1M: 5.5 ms instead of 2.8).
+  // `offset 0` keeps `m` a subquery: flattened, its call was copied into both arms of the case and the
+  // index scanned twice (a page of a one-user term at 1M: 5.5 ms instead of 2.8). coalesce() evaluates its
+  // second argument only when the first is null: a short walk that fills the page scans no index.
   const { rows } = await sql<{ ids: string[] | null }>`
-    select case when cardinality(m.ids) <= c.cap then m.ids[1:coalesce(${sortedHere ? walk : null}::int, c.cap)] end as ids
-    from (select coalesce(${tuning.searchCap ?? null}::int, least(ceil(sqrt(${walk}::float8 * greatest(reltuples, 1))), ${MAX_READ_MATCHES})::int) as cap
-          from pg_class where oid = 'user_search'::regclass) c,
-    lateral (select user_search_ids(${contains(term)}, c.cap + 1, ${newestFirst}::boolean) as ids offset 0) m`.execute(db);
+    select coalesce(${sortedHere ? quickWalk(term, walk, order.direction === 'desc', tuning) : sql`null::text[]`}, (
+      select case when cardinality(m.ids) <= c.cap then m.ids[1:coalesce(${sortedHere ? walk : null}::int, c.cap)] end
+      from (select user_search_ids(${contains(term)}, c.cap + 1, ${newestFirst}::boolean) as ids offset 0) m)) as ids
+    from (select coalesce(${tuning.searchCap ?? null}::int, least(ceil(sqrt(${walk}::float8 * c.users)), ${MAX_READ_MATCHES})::int) as cap, c.users
+          from (select greatest(reltuples, 1)::float8 as users from pg_class where oid = 'user_search'::regclass) c) c`.execute(db);
   return { ...f, queryRead: rows[0]!.ids ?? 'probe' };
+}
+
+/**
+ * The short walk's call (migration 0032): the first `walk` matches in created_at order when the order's
+ * first QUICK_WALK_PER_ROW × walk users hold them, else null. Refers to `c.users`, the table's size as last analyzed.
+ */
+function quickWalk(term: string, walk: number, newestFirst: boolean, tuning: ListTuning) {
+  const rows = QUICK_WALK_PER_ROW * walk;
+  const read = sql`coalesce(${tuning.quickWalk ?? null}::int, case when ${rows}::float8 * 4 <= sqrt(${walk}::float8 * c.users) then ${rows}::int else 0 end)`;
+  return sql`user_search_first(${contains(term)}, ${walk}::int, ${read}, ${newestFirst}::boolean)`;
 }
 
 export async function listUsers(

@@ -118,6 +118,9 @@ test('GET /v1/users?query → the search document finds exactly the users one of
     default: DEFAULT_TUNING,
     sorted: { ...DEFAULT_TUNING, searchCap: 1_000 },
     walked: { ...DEFAULT_TUNING, searchCap: 0 },
+    // A short walk first (created_at order only): it fills the page, or falls back to one of the above.
+    'short walk': { ...DEFAULT_TUNING, searchCap: 1_000, quickWalk: 5 },
+    'short walk, then walked': { ...DEFAULT_TUNING, searchCap: 0, quickWalk: 1_000 },
   };
   for (const term of ['kim', 'lee', 'Kim Lee', t1.slice(0, 4), '+1666', `m.${t1.slice(0, 3)}`, 'nothing-matches', 'lee1\x1fann', '\x1f']) {
     // (The last two contain the document's value separator: they must not match across two values.)
@@ -206,6 +209,9 @@ test('GET /v1/users?query → a page scans the term\'s matches once, whether it 
   // 14 matches: read and sorted (under the cap), or the order walked with a probe per user (over it).
   assert.deepEqual(await scans({ ...DEFAULT_TUNING, searchCap: 1_000 }), { users: 10, scans: 1 });
   assert.deepEqual(await scans({ ...DEFAULT_TUNING, searchCap: 5 }), { users: 10, scans: 1 });
+  // A short walk that meets all 10 first scans no index; one that meets fewer (9 users walked) scans it once.
+  assert.deepEqual(await scans({ ...DEFAULT_TUNING, searchCap: 1_000, quickWalk: 14 }), { users: 10, scans: 0 });
+  assert.deepEqual(await scans({ ...DEFAULT_TUNING, searchCap: 1_000, quickWalk: 9 }), { users: 10, scans: 1 });
 });
 
 test('GET /v1/users?query in created_at order → matches sorted on their documents break ties by id, as a page does', async (t) => {
