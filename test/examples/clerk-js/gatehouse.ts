@@ -1,4 +1,5 @@
-import { createServer, type AddressInfo } from 'node:net';
+import { randomInt } from 'node:crypto';
+import { createServer } from 'node:net';
 import type { TestContext } from 'node:test';
 import { startEmailDelivery } from '../../../src/email/delivery.js';
 import { buildFrontendApp } from '../../../src/frontend/app.js';
@@ -29,14 +30,27 @@ export interface RunningGatehouse {
 
 /**
  * A free TCP port on 127.0.0.1. The Frontend API and the app must know each other's URL before either
- * starts (CORS origins, the publishable key), so these two ports are picked first and then bound.
+ * starts (CORS origins, the publishable key), so these two ports are picked first and then bound. They are
+ * picked below Linux's ephemeral range (32768–60999), which the kernel hands out to outgoing connections
+ * (the database pool, SMTP) and to listeners on port 0: a port from that range, released here, was once
+ * taken by one of those before the Frontend API bound it (EADDRINUSE in CI). Below it, only a program that
+ * names a port binds one; a port in use, or already handed out by this process, is skipped.
  */
+const handedOut = new Set<number>();
 async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  for (;;) {
+    const port = 20_000 + randomInt(12_000);
+    if (handedOut.has(port)) continue;
+    const server = createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!bound) continue;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    handedOut.add(port);
+    return port;
+  }
 }
 
 export async function startGatehouse(t: TestContext): Promise<RunningGatehouse> {
