@@ -187,7 +187,7 @@ async function readQuery(db: Executor, f: UserFilters, term: string, walk: numbe
   // index scanned twice (a page of a one-user term at 1M: 5.5 ms instead of 2.8). coalesce() evaluates its
   // second argument only when the first is null: a short walk that fills the page scans no index.
   const { rows } = await sql<{ ids: string[] | null }>`
-    select coalesce(${sortedHere ? quickWalk(term, walk, order.direction === 'desc', tuning) : sql`null::text[]`}, (
+    select coalesce(${newestFirst === null ? sql`null::text[]` : quickWalk(term, walk, newestFirst, tuning)}, (
       select case when cardinality(m.ids) <= c.cap then m.ids[1:coalesce(${sortedHere ? walk : null}::int, c.cap)] end
       from (select user_search_ids(${contains(term)}, c.cap + 1, ${newestFirst}::boolean) as ids offset 0) m)) as ids
     from (select coalesce(${tuning.searchCap ?? null}::int, least(ceil(sqrt(${walk}::float8 * c.users)), ${MAX_READ_MATCHES})::int) as cap, c.users
@@ -197,7 +197,8 @@ async function readQuery(db: Executor, f: UserFilters, term: string, walk: numbe
 
 /**
  * The short walk's call (migration 0032): the first `walk` matches in created_at order when the order's
- * first QUICK_WALK_PER_ROW × walk users hold them, else null. Refers to `c.users`, the table's size as last analyzed.
+ * first QUICK_WALK_PER_ROW × walk users hold them, else null. Refers to readQuery's `c.users`, the table's
+ * size as last analyzed.
  */
 function quickWalk(term: string, walk: number, newestFirst: boolean, tuning: ListTuning) {
   const rows = QUICK_WALK_PER_ROW * walk;
